@@ -1,0 +1,39 @@
+"""Helpers shared by the command modules: the date, the log, output."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sys
+from typing import Any
+
+from ..errors import UsageError
+from ..store import DecisionLog, find_log
+
+__all__ = ["today", "log_of", "emit_json", "say"]
+
+
+def today() -> str:
+    """Today's date (UTC), or the date of SOURCE_DATE_EPOCH for reproducible runs."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            stamp = int(epoch)
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds",
+                             fix="unset it or give an integer")
+        return _dt.datetime.fromtimestamp(stamp, _dt.timezone.utc).date().isoformat()
+    return _dt.datetime.now(_dt.timezone.utc).date().isoformat()
+
+
+def log_of(args: Any) -> DecisionLog:
+    return find_log(getattr(args, "dir", None))
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def say(message: str) -> None:
+    """Human chatter goes to stderr; stdout is for data."""
+    print(message, file=sys.stderr)

@@ -1,0 +1,214 @@
+"""Decision notebooks on the page: read and write the JSON, the front matter cell,
+the template sections.
+
+A decision notebook's first cell is a raw cell holding YAML front matter between
+`---` lines; the rest are the sections. Reading uses the standard `json` module so
+listing hundreds of records stays fast; new notebooks are built and validated with
+nbformat (imported when needed). Writes use nbformat's on-disk layout (indent 1,
+sorted keys, unicode kept), so diffs stay small whichever tool saved last.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import FormatError, NotFoundError
+from .model import Decision, dump_front_matter, parse_front_matter
+
+__all__ = [
+    "Section",
+    "Template",
+    "loads_notebook",
+    "dumps_notebook",
+    "front_matter_cell",
+    "read_decision",
+    "decision_from_notebook",
+    "set_front_matter",
+    "cell_text",
+    "sections_of",
+    "builtin_template_dir",
+    "load_template",
+    "template_names",
+    "notebook_from_template",
+]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of a template and whether a record must have it."""
+
+    key: str
+    heading: str
+    level: int
+    required: bool
+
+
+def cell_text(cell: dict[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def loads_notebook(text: str | bytes, *, path: Any = None) -> dict[str, Any]:
+    """Parse notebook JSON with an error that names the line and column."""
+    try:
+        nb = json.loads(text)
+    except UnicodeDecodeError:
+        raise FormatError("is not UTF-8 text", path=path, fix="restore the notebook from version control")
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"notebook JSON is corrupt: {exc.msg}", path=path,
+                          where=f"line {exc.lineno} column {exc.colno}",
+                          fix="repair the JSON or restore the file from version control")
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise FormatError("is not a Jupyter notebook (no 'cells' list)", path=path,
+                          fix="restore the notebook from version control")
+    return nb
+
+
+def dumps_notebook(nb: dict[str, Any]) -> str:
+    """The same bytes nbformat.writes produces."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def front_matter_cell(nb: dict[str, Any], *, path: Any = None) -> dict[str, Any]:
+    cells = nb.get("cells") or []
+    if not cells or cells[0].get("cell_type") != "raw" or not cell_text(cells[0]).lstrip().startswith("---"):
+        raise FormatError("has no front matter cell", path=path, where="cell 1",
+                          fix="make the first cell a raw cell holding YAML between '---' lines")
+    return cells[0]
+
+
+def decision_from_notebook(nb: dict[str, Any], *, number: int, slug: str,
+                           path: Any = None) -> Decision:
+    data = parse_front_matter(cell_text(front_matter_cell(nb, path=path)), path=path)
+    return Decision.from_front_matter(data, number=number, slug=slug, path=path)
+
+
+def read_decision(path: Path, *, number: int, slug: str) -> tuple[Decision, dict[str, Any]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError("no such file", path=path)
+    nb = loads_notebook(raw, path=path)
+    return decision_from_notebook(nb, number=number, slug=slug, path=path), nb
+
+
+def set_front_matter(nb: dict[str, Any], decision: Decision) -> None:
+    """Write the decision's front matter into the notebook's first cell."""
+    cell = front_matter_cell(nb)
+    cell["source"] = dump_front_matter(decision.to_front_matter())
+
+
+def _heading(cell: dict[str, Any]) -> tuple[int, str] | None:
+    m = re.match(r"\s*(#{1,6})\s+(.+?)\s*#*\s*$", cell_text(cell).split("\n", 1)[0])
+    if not m:
+        return None
+    return len(m.group(1)), m.group(2).strip()
+
+
+def sections_of(nb: dict[str, Any]) -> list[Section]:
+    """Every markdown heading at the start of a cell, with the template's marks."""
+    out = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        found = _heading(cell)
+        if not found:
+            continue
+        meta = (cell.get("metadata") or {}).get("adrkit") or {}
+        level, heading = found
+        out.append(Section(str(meta.get("section") or heading.lower()), heading, level,
+                           bool(meta.get("required", False))))
+    return out
+
+
+# --- templates ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    path: Path
+    notebook: dict[str, Any]
+
+    @property
+    def required_sections(self) -> list[Section]:
+        return [s for s in sections_of(self.notebook) if s.required]
+
+
+def builtin_template_dir() -> Path:
+    return Path(__file__).with_name("templates")
+
+
+def _template_dirs(log_dir: Path | None) -> list[Path]:
+    dirs = []
+    if log_dir is not None:
+        dirs.append(log_dir / "templates")
+    dirs.append(builtin_template_dir())
+    return dirs
+
+
+def template_names(log_dir: Path | None = None) -> list[str]:
+    names = set()
+    for d in _template_dirs(log_dir):
+        if d.is_dir():
+            names.update(p.stem for p in d.glob("*.ipynb"))
+    return sorted(names)
+
+
+def load_template(name: str, log_dir: Path | None = None) -> Template:
+    """A team's template in <log>/templates/ wins over a built-in one of the same name."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name or ""):
+        raise NotFoundError(f"'{name}' is not a template name",
+                            fix="use one of " + ", ".join(template_names(log_dir)))
+    for d in _template_dirs(log_dir):
+        path = d / f"{name}.ipynb"
+        if path.is_file():
+            nb = loads_notebook(path.read_bytes(), path=path)
+            front_matter_cell(nb, path=path)
+            return Template(name, path, nb)
+    raise NotFoundError(f"no template named '{name}'",
+                        fix="use one of " + ", ".join(template_names(log_dir)))
+
+
+def notebook_from_template(template: Template, decision: Decision) -> dict[str, Any]:
+    """A new decision notebook: the template's cells with the decision's front matter,
+    '{{stem}}' filled in, stable cell ids, and validated by nbformat."""
+    import copy
+
+    import nbformat
+
+    nb = copy.deepcopy(template.notebook)
+    defaults = parse_front_matter(cell_text(nb["cells"][0]), path=template.path)
+    for key, value in defaults.items():
+        if key in ("title", "status", "date", "template"):
+            continue
+        current = decision.to_front_matter().get(key)
+        if not current and value:
+            if key == "tags":
+                decision.tags = list(dict.fromkeys([*value, *decision.tags]))
+            elif key not in Decision._KEYS:
+                decision.extra[key] = value
+            elif key in ("decision-makers", "consulted", "informed"):
+                setattr(decision, key.replace("-", "_"), [str(v) for v in value])
+    decision.template = decision.template or template.name
+    seed = hashlib.sha256(decision.stem.encode("utf-8")).hexdigest()
+    for i, cell in enumerate(nb["cells"]):
+        src = cell_text(cell).replace("{{stem}}", decision.stem)
+        cell["source"] = src
+        cell["id"] = f"{seed[:8]}-{i:03d}"
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    nb["cells"][0]["source"] = dump_front_matter(decision.to_front_matter())
+    nb.setdefault("nbformat", 4)
+    nb["nbformat_minor"] = max(int(nb.get("nbformat_minor", 5)), 5)
+    node = nbformat.from_dict(nb)
+    try:
+        nbformat.validate(node)
+    except nbformat.ValidationError as exc:
+        raise FormatError(f"template makes an invalid notebook: {exc.message}",
+                          path=template.path, fix="open and re-save the template in JupyterLab")
+    return nb

@@ -1,0 +1,153 @@
+"""The log's verbs as library functions: new, status, supersede, link, renumber.
+
+Each one reads what it needs, changes the decisions in memory with the pure rules of
+`lifecycle`, and saves every changed file in one all-or-nothing step, so a failed
+write leaves every record as it was. The command line is a thin wrapper over these.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from . import lifecycle
+from .errors import ConflictError, UsageError
+from .model import STATUSES, Decision, Link, make_stem, slugify
+from .notebook_io import cell_text, dumps_notebook, load_template, notebook_from_template, set_front_matter
+from .store import DecisionLog, Record
+
+__all__ = ["new_decision", "change_status", "supersede", "link", "renumber"]
+
+
+def new_decision(log: DecisionLog, title: str, *, today: str, template: str | None = None,
+                 status: str = "proposed", tags: Iterable[str] = (), supersedes: str | None = None,
+                 number: int | None = None, force: bool = False) -> Path:
+    """Create `NNNN-slug.ipynb` from a template and return its path."""
+    title = " ".join(str(title).split())
+    slug = slugify(title)
+    if not slug:
+        raise UsageError(f"title {title!r} has no letters or digits to make a file name from",
+                         fix="give a title with words in it")
+    if status not in STATUSES:
+        raise UsageError(f"unknown status '{status}'", fix="use one of " + ", ".join(STATUSES))
+    if status == "superseded":
+        raise UsageError("a new decision cannot start superseded", fix="start it proposed or accepted")
+    records = None
+    old: Record | None = None
+    if supersedes:
+        records = log.records()
+        old = log.resolve(supersedes, records)
+    if number is None:
+        number = log.next_number()
+    elif number < 1:
+        raise UsageError(f"number {number} is not positive", fix="give 1 or more")
+    else:
+        taken = [p for p in log.record_paths() if p.name.startswith(f"{number:04d}-")]
+        if taken:
+            raise ConflictError(f"number {number:04d} is already taken by {taken[0].name}",
+                                path=log.dir, fix=f"leave the number out to get {log.next_number():04d}")
+    tmpl = load_template(template or log.config.template, log.dir)
+    decision = Decision(number=number, slug=slug, title=title, status=status, date=today,
+                        tags=list(dict.fromkeys(tags)))
+    path = log.path_for(number, slug)
+    if path.exists():
+        raise ConflictError("already exists", path=path, fix="choose another title")
+    nb = notebook_from_template(tmpl, decision)
+    if old is None:
+        log.create(path, nb)
+        return path
+    new = Record(path, decision, nb)
+    lifecycle.supersede(old.decision, decision, today, force=force)
+    set_front_matter(nb, decision)
+    if path.exists():
+        raise ConflictError("already exists", path=path, fix="choose another title")
+    log.save_many([old, new])
+    return path
+
+
+def change_status(log: DecisionLog, ref: str, status: str, *, today: str, force: bool = False) -> Record:
+    rec = log.resolve(ref)
+    lifecycle.set_status(rec.decision, status, today, force=force, path=rec.path)
+    log.save_many([rec])
+    return rec
+
+
+def supersede(log: DecisionLog, old_ref: str, new_ref: str, *, today: str,
+              force: bool = False) -> tuple[Record, Record]:
+    records = log.records()
+    old, new = log.resolve(old_ref, records), log.resolve(new_ref, records)
+    lifecycle.supersede(old.decision, new.decision, today, force=force)
+    log.save_many([old, new])
+    return old, new
+
+
+def link(log: DecisionLog, source_ref: str, rel: str, target_ref: str, *,
+         reverse: str | None = None) -> tuple[Record, Record]:
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", rel):
+        raise UsageError(f"link type '{rel}' is not lower-case words joined by hyphens",
+                         fix="write it like relates-to or depends-on")
+    records = log.records()
+    source, target = log.resolve(source_ref, records), log.resolve(target_ref, records)
+    lifecycle.add_link(source.decision, rel, target.decision, reverse=reverse)
+    log.save_many([source, target])
+    return source, target
+
+
+def renumber(log: DecisionLog, ref: str, new_number: int) -> tuple[Path, Path, list[Record]]:
+    """Give a record a new number: rename its notebook and data file and rewrite every
+    reference to its old stem in every record (front matter and cell text)."""
+    if new_number < 1:
+        raise UsageError(f"number {new_number} is not positive", fix="give 1 or more")
+    records = log.records()
+    rec = log.resolve(ref, records)
+    taken = [r for r in records if r.decision.number == new_number and r is not rec]
+    if taken:
+        raise ConflictError(f"number {new_number:04d} is already taken by {taken[0].path.name}",
+                            path=log.dir, fix=f"pick a free number such as {log.next_number():04d}")
+    if rec.decision.number == new_number:
+        raise UsageError(f"{rec.path.name} already has number {new_number:04d}", fix="nothing to change")
+    old_stem = rec.decision.stem
+    new_stem = make_stem(new_number, rec.decision.slug)
+    new_path = rec.path.with_name(f"{new_stem}.ipynb")
+    if new_path.exists():
+        raise ConflictError("already exists", path=new_path, fix="pick another number")
+    pattern = re.compile(rf"(?<![\w-]){re.escape(old_stem)}(?![\w-])")
+    rec.decision.number = new_number
+    changed: list[Record] = []
+    for other in records:
+        touched = other is rec
+        d = other.decision
+        for attr in ("supersedes", "superseded_by"):
+            values = getattr(d, attr)
+            if old_stem in values:
+                setattr(d, attr, [new_stem if v == old_stem else v for v in values])
+                touched = True
+        if any(link.target == old_stem for link in d.links):
+            d.links = [Link(link.rel, new_stem) if link.target == old_stem else link for link in d.links]
+            touched = True
+        for cell in other.notebook["cells"][1:]:
+            text = cell_text(cell)
+            if old_stem in text:
+                cell["source"] = pattern.sub(new_stem, text)
+                touched = True
+        if touched:
+            changed.append(other)
+    changes: dict[Path, str | None] = {}
+    for other in changed:
+        set_front_matter(other.notebook, other.decision)
+        target = new_path if other is rec else other.path
+        changes[target] = dumps_notebook(other.notebook)
+    changes[rec.path] = None
+    renames = []
+    data = rec.data_path
+    if data.exists():
+        new_data = new_path.with_suffix(".yaml")
+        if new_data.exists():
+            raise ConflictError("already exists", path=new_data, fix="move it away first")
+        renames.append((data, new_data))
+    from .atomic import write_all
+
+    write_all(changes, renames)
+    old_path = rec.path
+    rec.path = new_path
+    return old_path, new_path, changed

@@ -1,0 +1,258 @@
+"""The decision log on disk: find it, list its records, resolve a reference, number
+new records, and save one or several records atomically.
+
+A project records where its decisions live in `.adrkit.yaml` at its root; commands
+find it by walking up from the working folder, as git finds `.git`.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .atomic import write_all, write_atomic
+from .errors import AdrkitError, ConflictError, FormatError, NotFoundError, UsageError
+from .model import Decision, make_stem, parse_filename
+from .notebook_io import dumps_notebook, read_decision, set_front_matter
+
+__all__ = [
+    "CONFIG_NAME",
+    "Config",
+    "Record",
+    "DecisionLog",
+    "find_log",
+    "init_log",
+]
+
+CONFIG_NAME = ".adrkit.yaml"
+DEFAULT_DIR = "decisions"
+
+
+@dataclass
+class Config:
+    """What `.adrkit.yaml` says: where the decisions are and how the site looks."""
+
+    root: Path
+    decisions: str = DEFAULT_DIR
+    template: str = "madr"
+    site_title: str = "Architecture decisions"
+    site_logo: str | None = None
+    site_out: str = "site"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @classmethod
+    def load(cls, path: Path) -> "Config":
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise FormatError("does not parse as YAML", path=path,
+                              where=f"line {mark.line + 1}" if mark else None,
+                              fix="fix the YAML or run 'adrkit init' again")
+        if not isinstance(data, dict):
+            raise FormatError("is not a mapping of keys", path=path, fix="write 'decisions: decisions'")
+        site = data.get("site") or {}
+        known = {"decisions", "template", "site"}
+        return cls(root=path.parent, decisions=str(data.get("decisions") or DEFAULT_DIR),
+                   template=str(data.get("template") or "madr"),
+                   site_title=str(site.get("title") or cls.site_title),
+                   site_logo=site.get("logo"), site_out=str(site.get("out") or "site"),
+                   extra={k: v for k, v in data.items() if k not in known})
+
+    def dump(self) -> str:
+        data: dict[str, Any] = {"decisions": self.decisions, "template": self.template,
+                                "site": {"title": self.site_title, "out": self.site_out}}
+        if self.site_logo:
+            data["site"]["logo"] = self.site_logo
+        data.update(self.extra)
+        return "# adrkit decision log settings\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+@dataclass
+class Record:
+    """A decision as stored: its notebook path, the parsed decision and the notebook."""
+
+    path: Path
+    decision: Decision
+    notebook: dict[str, Any]
+
+    @property
+    def data_path(self) -> Path:
+        return self.path.with_suffix(".yaml")
+
+
+class DecisionLog:
+    """The folder of decision notebooks, and operations over all of it."""
+
+    def __init__(self, directory: Path, config: Config | None = None):
+        self.dir = Path(directory)
+        self.config = config or Config(root=self.dir.parent, decisions=self.dir.name)
+
+    # --- discovery ----------------------------------------------------------------
+    def record_paths(self) -> list[Path]:
+        """Every `NNNN-slug.ipynb` in the log, in number then name order."""
+        found = []
+        with os.scandir(self.dir) as it:
+            for entry in it:
+                if entry.name.endswith(".ipynb") and entry.is_file():
+                    parsed = parse_filename(entry.name)
+                    if parsed:
+                        found.append((parsed[0], entry.name))
+        return [self.dir / name for _, name in sorted(found)]
+
+    def read(self, path: Path) -> Record:
+        number, slug = parse_filename(path.name)  # type: ignore[misc]
+        decision, nb = read_decision(path, number=number, slug=slug)
+        return Record(path, decision, nb)
+
+    def load_all(self) -> tuple[list[Record], list[AdrkitError]]:
+        """All records that read cleanly, and an error for each one that does not."""
+        records, problems = [], []
+        for path in self.record_paths():
+            try:
+                records.append(self.read(path))
+            except AdrkitError as exc:
+                problems.append(exc)
+        return records, problems
+
+    def records(self) -> list[Record]:
+        """All records; the first unreadable one is an error."""
+        records, problems = self.load_all()
+        if problems:
+            raise problems[0]
+        return records
+
+    # --- references ---------------------------------------------------------------
+    def resolve(self, ref: str, records: Iterable[Record] | None = None) -> Record:
+        """A record by number ('7', '0007'), file name, stem, or part of its slug."""
+        ref = str(ref).strip()
+        if not ref:
+            raise UsageError("empty decision reference", fix="give a number or part of a slug")
+        if records is None:
+            records = self._records_for(ref)
+        records = list(records)
+        name = Path(ref).name
+        for suffix in (".ipynb", ".yaml", ".md", ".html"):
+            if name.endswith(suffix):
+                name = name[: -len(suffix)]
+        if re.fullmatch(r"\d+", name):
+            hits = [r for r in records if r.decision.number == int(name)]
+        else:
+            hits = [r for r in records if r.decision.stem == name]
+            if not hits:
+                needle = name.lower()
+                hits = [r for r in records if needle in r.decision.slug.lower()]
+        if not hits:
+            raise NotFoundError(f"no decision matches '{ref}'", path=self.dir,
+                                fix="run 'adrkit list' to see numbers and slugs")
+        if len(hits) > 1:
+            names = ", ".join(r.path.name for r in hits[:5])
+            raise UsageError(f"'{ref}' matches {len(hits)} decisions: {names}",
+                             fix="give the full file name or a longer part of the slug")
+        return hits[0]
+
+    def _records_for(self, ref: str) -> list[Record]:
+        """Read only the files a reference can match (the others may even be broken)."""
+        name = Path(ref).name.split(".")[0]
+        paths = self.record_paths()
+        if re.fullmatch(r"\d+", name):
+            paths = [p for p in paths if parse_filename(p.name)[0] == int(name)]  # type: ignore[index]
+        else:
+            needle = name.lower()
+            paths = [p for p in paths if needle in p.stem.lower()]
+        return [self.read(p) for p in paths]
+
+    def next_number(self) -> int:
+        numbers = [parse_filename(p.name)[0] for p in self.record_paths()]  # type: ignore[index]
+        return max(numbers, default=0) + 1
+
+    def path_for(self, number: int, slug: str) -> Path:
+        return self.dir / f"{make_stem(number, slug)}.ipynb"
+
+    # --- writing ------------------------------------------------------------------
+    def create(self, path: Path, notebook: dict[str, Any]) -> None:
+        """Write a new record; never replaces a file that exists."""
+        if path.exists():
+            raise ConflictError("already exists", path=path, fix="choose another title or number")
+        write_atomic(path, dumps_notebook(notebook))
+
+    def save_many(self, records: Iterable[Record], *, renames: Iterable[tuple[Path, Path]] = ()) -> None:
+        """Write every record's front matter back, all or nothing."""
+        changes = {}
+        for rec in records:
+            set_front_matter(rec.notebook, rec.decision)
+            changes[rec.path] = dumps_notebook(rec.notebook)
+        write_all(changes, renames)
+
+
+def find_config(start: Path) -> Config | None:
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return Config.load(candidate)
+    return None
+
+
+def find_log(explicit: str | Path | None = None, start: Path | None = None) -> DecisionLog:
+    """The decision log: `explicit` (a --dir option or ADRKIT_DIR), else the nearest
+    `.adrkit.yaml` walking up from `start`, else a `decisions/` folder in `start`."""
+    start = Path(start or Path.cwd()).resolve()
+    explicit = explicit or os.environ.get("ADRKIT_DIR")
+    if explicit:
+        directory = Path(explicit)
+        if not directory.is_absolute():
+            directory = start / directory
+        if not directory.is_dir():
+            raise NotFoundError("no decision log here", path=directory,
+                                fix="run 'adrkit init' or point --dir at the decisions folder")
+        config = find_config(directory.resolve())
+        if config is None or (config.root / config.decisions).resolve() != directory.resolve():
+            config = Config(root=directory.parent, decisions=directory.name)
+        return DecisionLog(directory, config)
+    config = find_config(start)
+    if config is not None:
+        directory = config.root / config.decisions
+        if not directory.is_dir():
+            raise NotFoundError("the decision log folder is missing", path=directory,
+                                fix=f"create it with 'adrkit init {config.decisions}' or fix {config.path}")
+        return DecisionLog(directory, config)
+    fallback = start / DEFAULT_DIR
+    if fallback.is_dir():
+        return DecisionLog(fallback, Config(root=start))
+    raise NotFoundError("no decision log found in this folder or any parent", path=start,
+                        fix="run 'adrkit init' to create one, or pass --dir")
+
+
+def init_log(root: Path, directory: str = DEFAULT_DIR) -> tuple[DecisionLog, bool]:
+    """Create the log folder and `.adrkit.yaml`; returns (log, created)."""
+    root = Path(root).resolve()
+    rel = Path(directory)
+    if rel.is_absolute():
+        try:
+            rel = rel.resolve().relative_to(root)
+        except ValueError:
+            raise UsageError(f"{directory} is outside {root}",
+                             fix="run 'adrkit init' from the project folder that holds it")
+    if ".." in rel.parts:
+        raise UsageError(f"{directory} climbs out of {root}", fix="give a folder inside the project")
+    target = root / rel
+    config_path = root / CONFIG_NAME
+    if config_path.exists():
+        existing = Config.load(config_path)
+        if Path(existing.decisions) != rel:
+            raise ConflictError(f"already records the log in '{existing.decisions}'", path=config_path,
+                                fix="edit that file to move the log, or init another project folder")
+        target.mkdir(parents=True, exist_ok=True)
+        return DecisionLog(target, existing), False
+    target.mkdir(parents=True, exist_ok=True)
+    config = Config(root=root, decisions=rel.as_posix())
+    write_atomic(config_path, config.dump())
+    return DecisionLog(target, config), True

@@ -1,0 +1,64 @@
+"""Shared fixtures: a fresh decision log, and the CLI run as a user runs it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+FIXED_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def _env(extra=None):
+    env = dict(os.environ)
+    env.pop("ADRKIT_DIR", None)
+    env["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    env["PYTHONIOENCODING"] = "utf-8"
+    if extra:
+        env.update(extra)
+    return env
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """Run `python -m adrkit ARGS` in tmp_path (or cwd=...) with a fixed date."""
+
+    def run(*args, cwd=None, env=None, input=None) -> Result:
+        proc = subprocess.run([sys.executable, "-m", "adrkit", *map(str, args)],
+                              cwd=cwd or tmp_path, env=_env(env), input=input,
+                              capture_output=True, text=True, timeout=120)
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+@pytest.fixture
+def log_dir(tmp_path, cli):
+    """An initialised, empty decision log at tmp_path/decisions."""
+    res = cli("init")
+    assert res.code == 0, res.err
+    return tmp_path / "decisions"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder with its bytes, to prove nothing changed."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def corpora():
+    if not CORPORA.is_dir():
+        pytest.skip(f"real ADR corpora not found at {CORPORA}")
+    return CORPORA

@@ -290,6 +290,9 @@ def parse_front_matter(text: str, *, path: Any = None, line_offset: int = 0) -> 
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"front matter line {mark.line + 1 + first + line_offset}" if mark else "front matter"
+        context = getattr(exc, "context_mark", None)
+        if mark and context and context.line != mark.line:
+            where += f", opened on line {context.line + 1 + first + line_offset}"
         problem = getattr(exc, "problem", None) or "is not valid YAML"
         raise FormatError(f"front matter does not parse: {problem}", path=path, where=where,
                           fix="fix the YAML (quote values that contain ': ' or start with '[')")

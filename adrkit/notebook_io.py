@@ -69,8 +69,15 @@ def loads_notebook(text: str | bytes, *, path: Any = None) -> dict[str, Any]:
 
 
 def dumps_notebook(nb: dict[str, Any]) -> str:
-    """The same bytes nbformat.writes produces."""
-    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    """The same bytes nbformat.writes produces: sources split into lines, indent 1,
+    sorted keys, unicode kept."""
+    cells = []
+    for cell in nb.get("cells", []):
+        src = cell.get("source")
+        if isinstance(src, str):
+            cell = {**cell, "source": src.splitlines(True)}
+        cells.append(cell)
+    return json.dumps({**nb, "cells": cells}, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def front_matter_cell(nb: dict[str, Any], *, path: Any = None) -> dict[str, Any]:

@@ -1,0 +1,222 @@
+"""Checks over the whole decision log: every finding names the file, the field and the fix.
+
+`lint_log` reads every record once and runs each check as a small function over the
+records. Findings are data (`Finding`); the command line prints them or emits JSON.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .datafile import read_data
+from .errors import AdrkitError
+from .lifecycle import REVERSE_RELS
+from .model import STATUSES, parse_filename
+from .notebook_io import load_template, sections_of
+from .store import DecisionLog, Record
+
+__all__ = ["Finding", "lint_log", "CHECKS"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    field: str
+    message: str
+    fix: str
+    code: str
+    severity: str = "error"
+
+    def line(self) -> str:
+        return f"{self.path}: {self.field}: {self.message}; {self.fix} [{self.code}]"
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def _name(rec: Record) -> str:
+    return rec.path.name
+
+
+def check_duplicate_numbers(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    by_number: dict[int, list[Record]] = defaultdict(list)
+    for rec in records:
+        by_number[rec.decision.number].append(rec)
+    free = max(by_number, default=0) + 1
+    for number, recs in sorted(by_number.items()):
+        if len(recs) < 2:
+            continue
+        names = [_name(r) for r in recs]
+        for rec in recs[1:]:
+            others = ", ".join(n for n in names if n != _name(rec))
+            yield Finding(_name(rec), "number", f"number {number:04d} is also used by {others}",
+                          f"run 'adrkit renumber {rec.decision.stem} {free}'", "duplicate-number")
+            free += 1
+
+
+def check_status(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    for rec in records:
+        d = rec.decision
+        if d.status not in STATUSES:
+            yield Finding(_name(rec), "status", f"unknown status '{d.status}'",
+                          "use one of " + ", ".join(STATUSES), "unknown-status")
+        elif d.status == "superseded" and not d.superseded_by:
+            yield Finding(_name(rec), "superseded-by", "status is superseded but no successor is named",
+                          "run 'adrkit supersede OLD NEW' or set 'superseded-by'", "superseded-without-successor")
+        elif d.superseded_by and d.status != "superseded":
+            yield Finding(_name(rec), "status", f"has superseded-by but status is {d.status}",
+                          f"run 'adrkit status {d.label} superseded --force' or remove superseded-by",
+                          "successor-but-not-superseded")
+
+
+def check_references(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    by_stem = {r.decision.stem: r for r in records}
+    for rec in records:
+        d = rec.decision
+        refs = [("supersedes", t) for t in d.supersedes] + [("superseded-by", t) for t in d.superseded_by]
+        refs += [(f"links ({link.rel})", link.target) for link in d.links]
+        for field, target in refs:
+            if target == d.stem:
+                yield Finding(_name(rec), field, "links to itself", "remove the entry", "self-link")
+            elif target not in by_stem:
+                yield Finding(_name(rec), field, f"'{target}' is not a decision in {log.dir.name}/",
+                              "fix the target's file stem or remove the entry", "dangling-link")
+
+
+def check_two_sided(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    by_stem = {r.decision.stem: r for r in records}
+    for rec in records:
+        d = rec.decision
+        for target in d.supersedes:
+            other = by_stem.get(target)
+            if other and d.stem not in other.decision.superseded_by:
+                yield Finding(_name(rec), "supersedes",
+                              f"supersedes {target} but {target} does not name it in superseded-by",
+                              f"run 'adrkit supersede {target} {d.stem}'", "one-sided-supersession")
+        for target in d.superseded_by:
+            other = by_stem.get(target)
+            if other and d.stem not in other.decision.supersedes:
+                yield Finding(_name(rec), "superseded-by",
+                              f"superseded by {target} but {target} does not name it in supersedes",
+                              f"run 'adrkit supersede {d.stem} {target}'", "one-sided-supersession")
+        for link in d.links:
+            other = by_stem.get(link.target)
+            back = REVERSE_RELS.get(link.rel)
+            if other and back and not any(l.target == d.stem and l.rel == back for l in other.decision.links):
+                yield Finding(_name(rec), f"links ({link.rel})",
+                              f"{link.target} has no '{back}' link back", f"run 'adrkit link {d.stem} "
+                              f"{link.rel} {link.target}'", "one-sided-link", "warning")
+
+
+def check_cycles(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    succ = {r.decision.stem: list(r.decision.superseded_by) for r in records}
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, trail: list[str]) -> Iterable[list[str]]:
+        state[node] = 1
+        trail.append(node)
+        for nxt in succ.get(node, []):
+            if state.get(nxt) == 1:
+                yield trail[trail.index(nxt):] + [nxt]
+            elif nxt in succ and state.get(nxt) is None:
+                yield from visit(nxt, trail)
+        trail.pop()
+        state[node] = 2
+
+    for stem in sorted(succ):
+        if state.get(stem) is None:
+            for cycle in visit(stem, []):
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    yield Finding(f"{cycle[0]}.ipynb", "superseded-by",
+                                  "supersession cycle: " + " -> ".join(cycle),
+                                  "a decision cannot be superseded by one it superseded; remove one edge",
+                                  "supersession-cycle")
+
+
+def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    cache: dict[str, object] = {}
+    for rec in records:
+        name = rec.decision.template or rec.decision.extra.get("adrkit-template")
+        if not name:
+            continue
+        if name not in cache:
+            try:
+                cache[name] = load_template(str(name), log.dir)
+            except AdrkitError as exc:
+                cache[name] = exc
+        template = cache[name]
+        if isinstance(template, AdrkitError):
+            yield Finding(_name(rec), "template", f"template '{name}' is not available",
+                          "add it to templates/ or change 'template'", "unknown-template")
+            continue
+        have = {s.heading.lower() for s in sections_of(rec.notebook)}
+        for section in template.required_sections:  # type: ignore[union-attr]
+            if section.heading.lower() not in have:
+                yield Finding(_name(rec), "sections", f"missing required section '{section.heading}'",
+                              f"add a markdown cell starting '{'#' * section.level} {section.heading}'",
+                              "missing-section")
+
+
+def check_data_files(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    stems = {r.decision.stem for r in records}
+    for path in sorted(log.dir.glob("*.yaml")):
+        if not parse_filename(path.name):
+            continue
+        if path.stem not in stems:
+            yield Finding(path.name, "file", "data file has no decision notebook beside it",
+                          f"rename it to match its notebook or delete it", "orphan-data", "warning")
+            continue
+        try:
+            data = read_data(path)
+        except AdrkitError as exc:
+            yield Finding(path.name, exc.where or "file", exc.message, exc.fix or "fix the YAML", "bad-data")
+            continue
+        yield from _validate_tables(path, data)
+
+
+def _validate_tables(path: Path, data: dict) -> Iterable[Finding]:
+    validators: list[tuple[str, Callable[[dict], object]]] = []
+    try:
+        from .tradeoff import Tradeoff
+        validators.append(("tradeoffs", lambda d: Tradeoff.from_dict(d).validate()))
+    except ImportError:
+        pass
+    try:
+        from .requestflow import Lifecycle
+        validators.append(("lifecycles", lambda d: Lifecycle.from_dict(d).validate()))
+    except ImportError:
+        pass
+    for kind, validate in validators:
+        for name, table in (data.get(kind) or {}).items():
+            try:
+                validate(table if isinstance(table, dict) else {})
+            except AdrkitError as exc:
+                where = f"{kind}.{name}" + (f".{exc.where}" if exc.where else "")
+                yield Finding(path.name, where, exc.message, exc.fix or "fix the data", "bad-data")
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                yield Finding(path.name, f"{kind}.{name}", f"cannot be read: {exc}",
+                              "fix the data or remove the table", "bad-data")
+
+
+CHECKS = (check_duplicate_numbers, check_status, check_references, check_two_sided,
+          check_cycles, check_sections, check_data_files)
+
+
+def lint_log(log: DecisionLog) -> list[Finding]:
+    """Every finding over the log, unreadable files first, then per check."""
+    records, problems = log.load_all()
+    findings = [Finding(Path(p.path or log.dir).name, p.where or "file", p.message, p.fix or "fix the file",
+                        "unreadable") for p in problems]
+    for path in sorted(log.dir.glob("*.ipynb")):
+        if not parse_filename(path.name):
+            findings.append(Finding(path.name, "file name", "is not named NNNN-slug.ipynb",
+                                    "rename it (e.g. 0012-short-title.ipynb) or move it out of the log",
+                                    "bad-file-name", "warning"))
+    for check in CHECKS:
+        findings.extend(check(records, log))
+    return findings

@@ -1,0 +1,153 @@
+"""Bad input gets one line naming the file and the fix, a non-zero exit, no traceback,
+and leaves every file as it was."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import snapshot
+
+
+def _assert_clean_failure(r, *needles, code=1):
+    assert r.code == code, (r.out, r.err)
+    assert "Traceback" not in r.err
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1, r.err
+    assert lines[0].startswith("adrkit: error: ")
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.fixture
+def populated(cli, log_dir):
+    cli("new", "Use PostgreSQL", "--status", "accepted")
+    cli("new", "Use Redis for sessions")
+    return log_dir
+
+
+def test_corrupt_notebook_json(cli, populated):
+    bad = populated / "0002-use-redis-for-sessions.ipynb"
+    bad.write_text(bad.read_text()[:-40])
+    before = snapshot(populated)
+    r = cli("status", "redis", "accepted")
+    _assert_clean_failure(r, "0002-use-redis-for-sessions.ipynb", "notebook JSON is corrupt", "line ",
+                          "restore the file from version control")
+    r = cli("supersede", "1", "2")
+    _assert_clean_failure(r, "0002-use-redis-for-sessions.ipynb")
+    # other records keep working, and list warns but lists the rest
+    assert cli("status", "1", "deprecated").code == 0
+    r = cli("list")
+    assert r.code == 0 and "0001" in r.out and "warning" in r.err
+    after = snapshot(populated)
+    assert after[bad.name] == before[bad.name]
+
+
+def test_broken_yaml_front_matter_names_the_line(cli, populated):
+    path = populated / "0002-use-redis-for-sessions.ipynb"
+    text = path.read_text()
+    path.write_text(text.replace('"status: proposed\\n"', '"status: [proposed\\n"'))
+    before = snapshot(populated)
+    r = cli("show", "2")
+    _assert_clean_failure(r, "0002-use-redis-for-sessions.ipynb", "front matter line 4, opened on line 3",
+                          "front matter does not parse")
+    r = cli("lint")
+    assert r.code == 1
+    assert "0002-use-redis-for-sessions.ipynb: front matter line 4, opened on line 3: front matter does not parse" in r.out
+    assert snapshot(populated) == before
+
+
+@pytest.mark.parametrize("title", ["?!...", "   ", "../../", "—"])
+def test_title_without_letters(cli, populated, title):
+    before = snapshot(populated)
+    r = cli("new", title)
+    _assert_clean_failure(r, "has no letters or digits", code=2)
+    assert snapshot(populated) == before
+
+
+def test_slug_cannot_escape_the_log(cli, populated, tmp_path):
+    r = cli("new", "../../etc/passwd")
+    assert r.code == 0
+    assert r.out == "decisions/0003-etc-passwd.ipynb\n"
+    assert not (tmp_path.parent / "etc").exists()
+
+
+def test_missing_decision_log(cli, tmp_path):
+    r = cli("list")
+    _assert_clean_failure(r, "no decision log found", "adrkit init")
+    r = cli("--dir", "nowhere", "list")
+    _assert_clean_failure(r, "nowhere", "no decision log here")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_log_folder_named_in_config(cli, log_dir):
+    log_dir.rmdir()
+    _assert_clean_failure(cli("list"), "decision log folder is missing", "adrkit init decisions")
+
+
+def test_number_already_taken(cli, populated):
+    before = snapshot(populated)
+    r = cli("new", "Another", "--number", "2")
+    _assert_clean_failure(r, "number 0002 is already taken by 0002-use-redis-for-sessions.ipynb", "0003")
+    assert snapshot(populated) == before
+
+
+def test_unknown_and_ambiguous_references(cli, populated):
+    cli("new", "Use Redis for caching")
+    _assert_clean_failure(cli("show", "99"), "no decision matches '99'", "adrkit list")
+    _assert_clean_failure(cli("show", "redis"), "'redis' matches 2 decisions", code=2)
+
+
+def test_unknown_status(cli, populated):
+    before = snapshot(populated)
+    _assert_clean_failure(cli("status", "2", "shipped"), "unknown status 'shipped'", "accepted", code=2)
+    _assert_clean_failure(cli("new", "X", "--status", "shipped"), "unknown status 'shipped'", code=2)
+    assert snapshot(populated) == before
+
+
+def test_bad_usage_exits_2(cli, populated):
+    r = cli("frobnicate")
+    assert r.code == 2 and "Traceback" not in r.err
+    r = cli("renumber", "1", "abc")
+    assert r.code == 2 and "invalid int value" in r.err
+
+
+def test_bad_source_date_epoch(cli, populated):
+    _assert_clean_failure(cli("new", "X", env={"SOURCE_DATE_EPOCH": "soon"}), "SOURCE_DATE_EPOCH", code=2)
+
+
+def test_broken_config(cli, populated, tmp_path):
+    (tmp_path / ".adrkit.yaml").write_text("decisions: [oops\n")
+    _assert_clean_failure(cli("list"), ".adrkit.yaml", "does not parse as YAML")
+
+
+def test_refuses_to_overwrite_an_existing_file(cli, populated):
+    # a file the user made that has the name the next record would take
+    (populated / "0003-use-mysql.ipynb").write_text("{}")
+    r = cli("new", "Use MySQL", "--number", "3")
+    _assert_clean_failure(r, "already taken")
+    assert (populated / "0003-use-mysql.ipynb").read_text() == "{}"
+
+
+def test_failed_two_record_write_changes_neither(populated, monkeypatch):
+    """supersede: if the second write fails, the first is rolled back."""
+    import os
+
+    from adrkit import atomic, operations
+    from adrkit.store import find_log
+
+    log = find_log(populated)
+    before = snapshot(populated)
+    real_replace = os.replace
+    calls = []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", flaky)
+    with pytest.raises(OSError):
+        operations.supersede(log, "1", "2", today="2026-01-01", force=True)
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert snapshot(populated) == before
+    assert not [p for p in populated.iterdir() if p.name.endswith(".tmp")]

@@ -24,7 +24,8 @@ COMMAND_MODULES = (
     "check",      # lint, graph
     "markdown",   # export, import
     "publish",    # build, serve
-    "tools",      # doctor, lab
+    "lab",        # lab
+    "tools",      # doctor
 )
 
 

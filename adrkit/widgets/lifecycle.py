@@ -1,0 +1,474 @@
+"""The request-lifecycle editor: an ipywidgets 8 view over `adrkit.requestflow.Lifecycle`.
+
+The editor holds no logic of its own. Each edit calls a `Lifecycle` method on a copy
+of the model, which validates it; only a valid result is taken and written to the
+decision's data file (atomically, through the shared `adrkit.datafile.DataFile`). An
+invalid edit leaves the model and the file as they were and says why in the widget.
+A data file changed on disk by someone else is never overwritten silently: the edit
+is kept in the widget, unsaved, until the user reloads or chooses to overwrite.
+
+Displayed in a notebook, the editor shows two outputs: the controls (a widget) and the
+diagram as static HTML with the SVG inline, updated live through a display id. The
+second one is plain HTML in the saved notebook, so the diagram shows after a reload
+with no kernel. Errors inside callbacks are shown in the widget, never lost in a log.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import ipywidgets as W
+
+from ..datafile import DataFile, data_file
+from ..errors import AdrkitError, ConflictError, UsageError
+from ..requestflow import ANNOTATION_KINDS, TAPS, Lifecycle, annotation_fields, format_settings
+from .locate import data_path_for
+
+__all__ = ["LifecycleEditor", "lifecycle_editor"]
+
+_ALERT = '<div role="alert" style="color:#a00">'
+
+
+def lifecycle_editor(decision: str | Path, name: str = "main", **kwargs: Any) -> "LifecycleEditor":
+    """The editor for lifecycle `name` of a decision (stem like '0007-use-x', a notebook
+    path or a data-file path). Display it (or leave it last in a cell) to use it."""
+    return LifecycleEditor(data_path_for(decision), name, **kwargs)
+
+
+def _text(value: str = "", **kw: Any) -> W.Text:
+    return W.Text(value=value, continuous_update=False, **kw)
+
+
+def _button(description: str, tooltip: str, **kw: Any) -> W.Button:
+    return W.Button(description=description, tooltip=tooltip, **kw)
+
+
+class LifecycleEditor:
+    """Edit one request lifecycle of one decision. `widget` is the ipywidgets view,
+    `model` the current Lifecycle, `preview_html` the static diagram of it."""
+
+    def __init__(self, path: str | Path, name: str = "main"):
+        self.path = Path(path)
+        self.name = name
+        self.model: Lifecycle | None = None
+        self.datafile: DataFile | None = None
+        self.stored = False         # the file holds this lifecycle (else the default is shown)
+        self.dirty = False          # the model has an edit the file does not have yet
+        self.conflict = False       # the file changed on disk under us
+        self.error: str | None = None
+        self.saved_at: str | None = None
+        self.selected: str | None = None
+        self._syncing = False
+        self._handles: list[Any] = []
+        self._preview_key: str | None = None
+        self._preview: str = ""
+        self._build()
+        self._guarded(self._load)()
+
+    # --- public actions -------------------------------------------------------------
+    def select(self, stage: str) -> None:
+        """Make `stage` the one the stage controls act on."""
+        if self.model is not None:
+            self.selected = self.model.stage(stage).name
+            self._sync()
+
+    def save(self) -> bool:
+        """Write the lifecycle now (also the untouched default); True when the file holds it."""
+        if self.model is not None and not self.conflict:
+            self._save()
+            self._refresh()
+        return not self.dirty and self.stored
+
+    def reload(self) -> None:
+        """Take the file's current state, dropping any unsaved edit."""
+        self._load()
+
+    def overwrite(self) -> None:
+        """Write the current model even though the file changed on disk."""
+        if self.model is not None:
+            self._save(force=True)
+            self._refresh()
+
+    def check_disk(self) -> bool:
+        """True, and a notice in the widget, when the file changed on disk since it was
+        read or written here."""
+        if self.datafile is None or not self.datafile.changed_on_disk():
+            return False
+        if not self.conflict:
+            self.conflict = True
+            self._show_conflict("")
+            self._refresh()
+        return True
+
+    @property
+    def preview_html(self) -> str:
+        """The diagram as static HTML (the SVG inline): what the saved notebook shows."""
+        if self.model is None:
+            return ('<div class="adrkit-lifecycle"><p>The request lifecycle could not be read: '
+                    f"{html.escape(self.error or 'unknown problem')}</p></div>")
+        dot = self.model.to_dot()
+        if dot != self._preview_key:
+            self._preview, self._preview_key = self.model.to_html(), dot
+        return self._preview
+
+    @property
+    def preview_text(self) -> str:
+        if self.model is None:
+            return f"Request lifecycle not readable: {self.error}"
+        return self.model.to_text()
+
+    # --- display -------------------------------------------------------------------------
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+        handle = display(self._bundle(), raw=True, display_id=True)
+        if handle is not None:
+            self._handles.append(handle)
+
+    def _bundle(self) -> dict[str, str]:
+        return {"text/html": self.preview_html, "text/plain": self.preview_text}
+
+    def __repr__(self) -> str:
+        return f"<LifecycleEditor {self.path.name} lifecycles.{self.name}>"
+
+    # --- error handling -----------------------------------------------------------------
+    def _guarded(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap a callback so any error shows in the widget instead of a log."""
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if self._syncing:
+                return None
+            try:
+                return fn(*args, **kwargs)
+            except AdrkitError as exc:
+                self._show_error(str(exc))
+            except Exception as exc:  # a bug: show it in full, in the widget
+                detail = html.escape("".join(traceback.format_exception(exc)))
+                self._show_error(f"Internal error ({type(exc).__name__}: {exc}); please report it.",
+                                 detail=detail)
+            return None
+
+        return run
+
+    def _show_error(self, message: str, *, detail: str | None = None) -> None:
+        self.error = message
+        body = f"{_ALERT}<strong>Not applied:</strong> {html.escape(message)}"
+        if detail:
+            body += f"<details><summary>details</summary><pre>{detail}</pre></details>"
+        self.message.value = body + "</div>"
+
+    def _show_conflict(self, detail: str) -> None:
+        self.message.value = (
+            f"{_ALERT}<strong>{html.escape(self.path.name)} changed on disk</strong> since it was "
+            "loaded (another program or person edited it). "
+            + ("Your edit is kept here, unsaved. " if self.dirty else "")
+            + "<em>Reload</em> takes their version" + (" and drops yours" if self.dirty else "")
+            + "; <em>Overwrite</em> replaces theirs with this one."
+            + (f"<br><small>{html.escape(detail)}</small>" if detail else "") + "</div>")
+
+    # --- loading and saving ----------------------------------------------------------------
+    def _load(self) -> None:
+        self.model = None
+        self.dirty = self.conflict = self.stored = False
+        self.error = None
+        self.message.value = ""
+        try:
+            if self.datafile is None:
+                self.datafile = data_file(self.path)
+            self.datafile.reload()
+            raw = self.datafile.get("lifecycles", self.name)
+            if raw is None:
+                self.model = Lifecycle.default(self.name)
+            else:
+                self.model = Lifecycle.from_dict(raw, name=self.name, path=self.path)
+                self.stored = True
+        except AdrkitError as exc:
+            self.error = str(exc)
+            self.message.value = (f"{_ALERT}<strong>Cannot edit:</strong> {html.escape(str(exc))}. "
+                                  "Fix the file, then press Reload.</div>")
+        if self.model is not None and (self.selected is None or self.selected not in self.model.stage_names()):
+            self.selected = self.model.stages[0].name
+        self._sync()
+        self._refresh()
+
+    def _save(self, *, force: bool = False) -> None:
+        assert self.model is not None and self.datafile is not None
+        try:
+            self.datafile.put("lifecycles", self.name, self.model.to_dict(), force=force)
+        except ConflictError as exc:
+            self.conflict = self.dirty = True
+            self._show_conflict(str(exc))
+            return
+        except OSError as exc:
+            self.dirty = True
+            self._show_error(f"could not write {self.path}: {exc.strerror or exc}")
+            return
+        self.dirty = self.conflict = False
+        self.stored = True
+        self.error = None
+        self.saved_at = _dt.datetime.now().strftime("%H:%M:%S")
+        self.message.value = ""
+
+    def _edit(self, change: Callable[[Lifecycle], Any], *, select: Callable[[Lifecycle], str | None] | None = None
+              ) -> bool:
+        """Apply `change` to a copy; keep it and save only if the result is valid."""
+        if self.model is None:
+            self._show_error("the lifecycle could not be read, so it cannot be edited; fix the file "
+                             "and press Reload")
+            return False
+        candidate = self.model.copy()
+        try:
+            change(candidate)
+            candidate.validate(path=self.path)
+        except AdrkitError as exc:
+            self._show_error(str(exc))
+            self._sync()
+            return False
+        self.model = candidate
+        if select is not None:
+            self.selected = select(candidate)
+        if self.selected not in candidate.stage_names():
+            self.selected = candidate.stages[0].name
+        self.dirty = True
+        self.error = None
+        self._save()
+        self._sync()
+        self._refresh()
+        return True
+
+    # --- edits the controls make (also called directly by tests and scripts) -------------
+    def _stage(self) -> str:
+        if not self.selected:
+            raise UsageError("no stage is selected", fix="pick a stage in the list first")
+        return self.selected
+
+    def add_stage(self, name: str) -> bool:
+        """Add a stage after the selected one."""
+        after = self.selected
+        return self._edit(lambda m: m.add_stage(name, after=after), select=lambda m: " ".join(name.split()))
+
+    def remove_stage(self) -> bool:
+        stage = self._stage()
+        names = self.model.stage_names() if self.model else []
+        at = names.index(stage) if stage in names else 0
+        return self._edit(lambda m: m.remove_stage(stage),
+                          select=lambda m: m.stages[min(at, len(m.stages) - 1)].name if m.stages else None)
+
+    def rename_stage(self, new: str) -> bool:
+        stage = self._stage()
+        return self._edit(lambda m: m.rename_stage(stage, new), select=lambda m: " ".join(new.split()))
+
+    def move_stage(self, offset: int) -> bool:
+        stage = self._stage()
+
+        def change(m: Lifecycle) -> None:
+            m.move_stage(stage, max(0, min(m.index_of(stage) + offset, len(m.stages) - 1)))
+
+        return self._edit(change)
+
+    def add_exit(self, label: str, status: Any = None, when: str = "") -> bool:
+        stage = self._stage()
+        return self._edit(lambda m: m.add_exit(stage, label, status, when))
+
+    def remove_exit(self, label: str) -> bool:
+        stage = self._stage()
+        return self._edit(lambda m: m.remove_exit(stage, label))
+
+    def set_taps(self, taps: list[str]) -> bool:
+        stage = self._stage()
+        return self._edit(lambda m: m.set_taps(stage, taps))
+
+    def set_note(self, note: str) -> bool:
+        stage = self._stage()
+        return self._edit(lambda m: m.set_note(stage, note))
+
+    def set_annotation(self, kind: str, settings: Any) -> bool:
+        """Set an annotation of the selected stage from settings text
+        ('attempts=3, backoff=exponential') or a mapping; None clears it."""
+        stage = self._stage()
+        return self._edit(lambda m: m.set_annotation(stage, kind, settings))
+
+    def set_title(self, title: str) -> bool:
+        return self._edit(lambda m: setattr(m, "title", " ".join(str(title).split())))
+
+    # --- building the view ----------------------------------------------------------------
+    def _build(self) -> None:
+        g = self._guarded
+        wide = W.Layout(width="auto")
+        self.header = W.HTML()
+        self.message = W.HTML()
+        self.reload_button = _button("Reload", "Read the data file again (drops unsaved edits)", icon="refresh")
+        self.overwrite_button = _button("Overwrite", "Save this version over the file on disk",
+                                        button_style="warning")
+        self.save_button = _button("Save", "Write this lifecycle to the data file", icon="save")
+        self.reload_button.on_click(g(lambda _b: self.reload()))
+        self.overwrite_button.on_click(g(lambda _b: self.overwrite()))
+        self.save_button.on_click(g(lambda _b: self._checked(self.save)))
+
+        self.title_text = _text("", description="Title", placeholder="e.g. Checkout request",
+                                layout=W.Layout(width="60%"))
+        self.title_text.observe(g(lambda c: self._checked(lambda: self.set_title(c.new))), "value")
+
+        # stages
+        self.stage_list = W.Select(options=[], rows=7, layout=W.Layout(width="220px"))
+        self.stage_list.observe(g(self._on_select), "value")
+        self.up_button = _button("Up", "Move the selected stage earlier", icon="arrow-up", layout=wide)
+        self.down_button = _button("Down", "Move the selected stage later", icon="arrow-down", layout=wide)
+        self.remove_stage_button = _button("Remove", "Remove the selected stage and its exits",
+                                           icon="trash", layout=wide)
+        self.up_button.on_click(g(lambda _b: self._checked(lambda: self.move_stage(-1))))
+        self.down_button.on_click(g(lambda _b: self._checked(lambda: self.move_stage(1))))
+        self.remove_stage_button.on_click(g(lambda _b: self._checked(self.remove_stage)))
+        self.new_stage_name = _text("", placeholder="new stage name", layout=W.Layout(width="200px"))
+        self.add_stage_button = _button("Add stage", "Add a stage after the selected one", icon="plus")
+        self.add_stage_button.on_click(g(lambda _b: self._checked(
+            lambda: self.add_stage(self.new_stage_name.value) and self._clear(self.new_stage_name))))
+        self.rename_text = _text("", placeholder="new name", layout=W.Layout(width="200px"))
+        self.rename_button = _button("Rename", "Rename the selected stage (its exits follow)", icon="pencil")
+        self.rename_button.on_click(g(lambda _b: self._checked(
+            lambda: self.rename_stage(self.rename_text.value) and self._clear(self.rename_text))))
+
+        # the selected stage
+        self.stage_heading = W.HTML()
+        self.tap_boxes = {tap: W.Checkbox(value=False, description=tap, indent=False,
+                                          layout=W.Layout(width="90px")) for tap in TAPS}
+        for box in self.tap_boxes.values():
+            box.observe(g(lambda _c: self._checked(lambda: self.set_taps(
+                [t for t, b in self.tap_boxes.items() if b.value]))), "value")
+        self.note_text = _text("", description="Note", placeholder="shown in the stage's box",
+                               layout=W.Layout(width="95%"))
+        self.note_text.observe(g(lambda c: self._checked(lambda: self.set_note(c.new))), "value")
+
+        self.exit_list = W.Select(options=[], rows=3, layout=W.Layout(width="260px"))
+        self.remove_exit_button = _button("Remove exit", "Remove the exit picked in the list", icon="trash")
+        self.remove_exit_button.on_click(g(lambda _b: self._checked(
+            lambda: self.exit_list.value is not None and self.remove_exit(self.exit_list.value))))
+        self.exit_label = _text("", placeholder="label, e.g. Return 404", layout=W.Layout(width="180px"))
+        self.exit_status = _text("", placeholder="status", layout=W.Layout(width="70px"))
+        self.exit_when = _text("", placeholder="when, e.g. not found", layout=W.Layout(width="180px"))
+        self.add_exit_button = _button("Add exit", "Add a failure exit leaving from this stage", icon="plus")
+        self.add_exit_button.on_click(g(lambda _b: self._checked(
+            lambda: self.add_exit(self.exit_label.value, self.exit_status.value, self.exit_when.value)
+            and self._clear(self.exit_label, self.exit_status, self.exit_when))))
+
+        self.annotation_kind = W.Dropdown(options=list(ANNOTATION_KINDS), value=ANNOTATION_KINDS[0],
+                                          layout=W.Layout(width="150px"))
+        self.annotation_kind.observe(g(lambda _c: self._sync()), "value")
+        self.annotation_settings = _text("", layout=W.Layout(width="360px"))
+        self.set_annotation_button = _button("Set", "Set this annotation on the stage", icon="check",
+                                             layout=W.Layout(width="70px"))
+        self.clear_annotation_button = _button("Clear", "Remove this annotation from the stage",
+                                               layout=W.Layout(width="70px"))
+        self.set_annotation_button.on_click(g(lambda _b: self._checked(lambda: self.set_annotation(
+            self.annotation_kind.value, self.annotation_settings.value))))
+        self.clear_annotation_button.on_click(g(lambda _b: self._checked(lambda: self.set_annotation(
+            self.annotation_kind.value, None))))
+        self.annotation_summary = W.HTML()
+
+        stage_panel = W.VBox([
+            self.stage_heading,
+            W.HBox([W.HTML("Taps:"), *self.tap_boxes.values()]),
+            self.note_text,
+            W.HTML("<b>Failure exits</b>"),
+            W.HBox([self.exit_list, self.remove_exit_button]),
+            W.HBox([self.exit_label, self.exit_status, self.exit_when, self.add_exit_button]),
+            W.HTML("<b>Annotations</b>"),
+            W.HBox([self.annotation_kind, self.annotation_settings, self.set_annotation_button,
+                    self.clear_annotation_button]),
+            self.annotation_summary,
+        ], layout=W.Layout(flex="1 1 auto", padding="0 0 0 10px"))
+        stage_column = W.VBox([
+            W.HTML("<b>Stages</b> (the happy path, in order)"),
+            self.stage_list,
+            W.HBox([self.up_button, self.down_button, self.remove_stage_button]),
+            W.HBox([self.new_stage_name, self.add_stage_button]),
+            W.HBox([self.rename_text, self.rename_button]),
+        ])
+        self.widget = W.VBox([self.header, self.message,
+                              W.HBox([self.save_button, self.reload_button, self.overwrite_button]),
+                              self.title_text, W.HBox([stage_column, stage_panel])],
+                             layout=W.Layout(border="1px solid #ddd", padding="6px"))
+
+    def _checked(self, action: Callable[[], Any]) -> Any:
+        """Run a control's action after looking for a change on disk."""
+        self.check_disk()
+        return action()
+
+    @staticmethod
+    def _clear(*boxes: W.Text) -> bool:
+        for box in boxes:
+            box.value = ""
+        return True
+
+    def _on_select(self, change: Any) -> None:
+        if change.new is not None:
+            self.selected = change.new
+            self._sync()
+
+    # --- showing the model ----------------------------------------------------------------
+    def _sync(self) -> None:
+        """Put every control back to the model's state (after any change or refusal)."""
+        m = self.model
+        self._syncing = True
+        try:
+            enabled = m is not None
+            for control in (self.stage_list, self.up_button, self.down_button, self.remove_stage_button,
+                            self.add_stage_button, self.rename_button, self.add_exit_button,
+                            self.remove_exit_button, self.set_annotation_button,
+                            self.clear_annotation_button, self.note_text, self.title_text, self.save_button,
+                            *self.tap_boxes.values()):
+                control.disabled = not enabled
+            if m is None:
+                self.stage_list.options = []
+                self.exit_list.options = []
+                return
+            self.title_text.value = m.title
+            self.stage_list.options = m.stage_names()
+            self.stage_list.value = self.selected if self.selected in m.stage_names() else None
+            stage = m.stage(self.selected) if self.selected in m.stage_names() else None
+            if stage is None:
+                return
+            self.stage_heading.value = f"<b>Stage: {html.escape(stage.name)}</b>"
+            for tap, box in self.tap_boxes.items():
+                box.value = tap in stage.taps
+            self.note_text.value = stage.note
+            self.exit_list.options = [(e.display + (f" (when {e.when})" if e.when else ""), e.label)
+                                      for e in m.exits_from(stage.name)]
+            kind = self.annotation_kind.value
+            current = stage.annotations().get(kind)
+            self.annotation_settings.value = format_settings(kind, current)
+            self.annotation_settings.placeholder = ", ".join(f"{f}=..." for f in annotation_fields(kind))
+            notes = [html.escape(a.describe()) for a in stage.annotations().values()]
+            self.annotation_summary.value = ("<small>" + "<br>".join(notes) + "</small>") if notes else \
+                "<small><i>no annotations on this stage</i></small>"
+        finally:
+            self._syncing = False
+
+    def _refresh(self) -> None:
+        """Redraw the header, the buttons and the live diagram."""
+        where = html.escape(f"{self.path.name} · lifecycles.{self.name}")
+        title = html.escape(self.model.title if self.model and self.model.title else "Request lifecycle")
+        if self.conflict:
+            state = "<b style='color:#a00'>not saved: changed on disk</b>" if self.dirty else \
+                "<b style='color:#a00'>changed on disk</b>"
+        elif self.dirty:
+            state = "<b style='color:#a00'>not saved</b>"
+        elif self.model is not None and not self.stored:
+            state = "the default, not saved yet: any edit or Save writes it"
+        elif self.saved_at:
+            state = f"saved {self.saved_at}"
+        else:
+            state = "loaded" if self.model is not None else "not loaded"
+        self.header.value = f"<b>{title}</b> <small>({where}; {state})</small>"
+        self.overwrite_button.layout.display = None if self.conflict else "none"
+        self.reload_button.layout.display = None if (self.conflict or self.model is None) else "none"
+        self.save_button.layout.display = None if (self.model is not None and not self.stored
+                                                   and not self.conflict) else "none"
+        if self._handles:
+            bundle = self._bundle()
+            for handle in self._handles:
+                handle.update(bundle, raw=True)

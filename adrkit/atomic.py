@@ -1,9 +1,10 @@
 """Atomic file writes: a temporary file in the same folder, fsync, then os.replace.
 
-`write_atomic` writes one file. `write_all` writes several files so that either all of
-them change or none does: every new content is staged in a temp file first, and only
-when all are staged are they moved into place; if a move fails, the ones already moved
-are put back from their previous bytes.
+`write_atomic` replaces one file; `create_new` publishes a new file only if the name is
+still free. `write_all` writes several files so that either all of them change or none
+does: every new content is staged in a temp file first, the old bytes of every touched
+file are read, and only then are they moved into place; if a move fails, the files
+already changed get their old bytes back.
 """
 from __future__ import annotations
 
@@ -12,7 +13,24 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
 
-__all__ = ["write_atomic", "write_all", "remove_quietly"]
+from .errors import AdrkitError, ConflictError
+
+__all__ = ["write_atomic", "create_new", "write_all", "remove_quietly"]
+
+
+def _umask() -> int:
+    # Read once at import: changing the umask later would race with other threads.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
+def _target(path: Path) -> Path:
+    """Write through a symlink to the file it names, keeping the link."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _stage(path: Path, data: bytes) -> str:
@@ -23,20 +41,28 @@ def _stage(path: Path, data: bytes) -> str:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        os.chmod(tmp, mode)
     except BaseException:
         remove_quietly(tmp)
         raise
     return tmp
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _sync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def remove_quietly(path: str | Path) -> None:
@@ -48,7 +74,7 @@ def remove_quietly(path: str | Path) -> None:
 
 def write_atomic(path: str | Path, data: bytes | str) -> None:
     """Replace `path` with `data` in one step; readers see the old or the new file."""
-    path = Path(path)
+    path = _target(Path(path))
     if isinstance(data, str):
         data = data.encode("utf-8")
     tmp = _stage(path, data)
@@ -57,54 +83,90 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
     except BaseException:
         remove_quietly(tmp)
         raise
+    _sync_dir(path.parent)
+
+
+def create_new(path: str | Path, data: bytes | str) -> None:
+    """Write a new file, failing with ConflictError if the name is taken, even when
+    another process creates it in the meantime (hard-link publish, never replace)."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    tmp = _stage(path, data)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise ConflictError("already exists", path=path, fix="choose another title or number")
+    finally:
+        remove_quietly(tmp)
+    _sync_dir(path.parent)
+
+
+def _read_old(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def write_all(changes: Mapping[Path, bytes | str | None],
               renames: Iterable[tuple[Path, Path]] = ()) -> None:
     """Apply several writes (content, or None to delete) and renames as one unit.
 
-    All contents are staged before anything is touched. If applying fails half-way,
-    the files already changed get their old bytes back, so callers see all or nothing.
-    """
+    Everything that can fail before the first change (staging, reading the old bytes)
+    happens first. If applying fails half-way, the changed files get their old bytes
+    back; if even that fails, an error lists the files left changed."""
+    renames = [(Path(a), Path(b)) for a, b in renames]
     staged: list[tuple[Path, str | None]] = []
-    renames = list(renames)
+    backups: dict[Path, bytes | None] = {}
     try:
         for path, data in changes.items():
+            path = _target(Path(path))
             if data is None:
-                staged.append((Path(path), None))
+                staged.append((path, None))
             else:
                 raw = data.encode("utf-8") if isinstance(data, str) else data
-                staged.append((Path(path), _stage(Path(path), raw)))
+                staged.append((path, _stage(path, raw)))
+        for path, _ in staged:
+            backups[path] = _read_old(path)
+        for src, dst in renames:
+            backups.setdefault(src, _read_old(src))
+            backups.setdefault(dst, _read_old(dst))
     except BaseException:
         for _, tmp in staged:
             if tmp:
                 remove_quietly(tmp)
         raise
 
-    backups: dict[Path, bytes | None] = {}
-    for path, _ in staged:
-        backups[path] = path.read_bytes() if path.exists() else None
-    for src, dst in renames:
-        backups.setdefault(src, src.read_bytes() if src.exists() else None)
-        backups.setdefault(dst, dst.read_bytes() if dst.exists() else None)
+    done: list[Path] = []
     try:
         for src, dst in renames:
             os.replace(src, dst)
+            done += [src, dst]
         for path, tmp in staged:
             if tmp is None:
                 remove_quietly(path)
             else:
                 os.replace(tmp, path)
+            done.append(path)
     except BaseException:
         for _, tmp in staged:
             if tmp:
                 remove_quietly(tmp)
-        for path, old in backups.items():
+        failed = []
+        for path in dict.fromkeys(done + [p for p, _ in staged]):
+            old = backups.get(path)
             try:
                 if old is None:
                     remove_quietly(path)
-                else:
+                elif _read_old(path) != old:
                     write_atomic(path, old)
             except OSError:
-                pass
+                failed.append(str(path))
+        if failed:
+            raise AdrkitError("a multi-file write failed and could not be undone",
+                              where=", ".join(failed),
+                              fix="restore these files from version control, then run 'adrkit lint'")
         raise
+    for folder in {p.parent for p, _ in staged}:
+        _sync_dir(folder)

@@ -6,6 +6,8 @@ so a two-record change is written as one unit. The date is always an argument.
 """
 from __future__ import annotations
 
+import re
+
 from .errors import UsageError, ValidationError
 from .model import STATUSES, Decision, Link, StatusChange
 
@@ -17,6 +19,7 @@ __all__ = [
     "supersede",
     "add_link",
     "reverse_rel",
+    "check_no_cycle",
 ]
 
 # Where each status may go next. 'superseded' is reached only through `supersede`,
@@ -93,8 +96,31 @@ def supersede(old: Decision, new: Decision, today: str, *, force: bool = False) 
         new.supersedes.append(old.stem)
 
 
+def check_no_cycle(old: Decision, new: Decision, everyone: list[Decision]) -> None:
+    """Refuse `new` superseding `old` when `old` already (transitively) supersedes `new`."""
+    successors = {d.stem: list(d.superseded_by) for d in everyone}
+    for d in everyone:
+        for earlier in d.supersedes:
+            successors.setdefault(earlier, []).append(d.stem)
+    seen, todo = set(), list(successors.get(new.stem, []))
+    while todo:
+        stem = todo.pop()
+        if stem == old.stem:
+            raise ValidationError(f"{new.label} is already (through others) superseded by {old.label}",
+                                  where="supersede", fix="superseding it back would make a cycle")
+        if stem not in seen:
+            seen.add(stem)
+            todo.extend(successors.get(stem, []))
+
+
 def reverse_rel(rel: str, given: str | None = None) -> str:
     if given:
+        if given in ("supersedes", "superseded-by") or not re.fullmatch(r"[a-z][a-z0-9-]*", given):
+            raise UsageError(f"'{given}' cannot be a reverse link type",
+                             fix="use lower-case words joined by hyphens, not supersession")
+        if rel in REVERSE_RELS and REVERSE_RELS[rel] != given:
+            raise UsageError(f"the reverse of '{rel}' is '{REVERSE_RELS[rel]}'",
+                             fix="leave out --reverse for a link type adrkit knows")
         return given
     if rel in REVERSE_RELS:
         return REVERSE_RELS[rel]

@@ -14,7 +14,7 @@ from .datafile import read_data
 from .errors import AdrkitError
 from .lifecycle import REVERSE_RELS
 from .model import STATUSES, parse_filename
-from .notebook_io import load_template, sections_of
+from .notebook_io import cell_text, load_template, sections_of
 from .store import DecisionLog, Record
 
 __all__ = ["Finding", "lint_log", "CHECKS"]
@@ -111,31 +111,36 @@ def check_two_sided(records: list[Record], log: DecisionLog) -> Iterable[Finding
 
 
 def check_cycles(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
-    succ = {r.decision.stem: list(r.decision.superseded_by) for r in records}
+    """Cycles in 'old is superseded by new', from either side's keys (iterative DFS)."""
+    succ: dict[str, set[str]] = {r.decision.stem: set(r.decision.superseded_by) for r in records}
+    for r in records:
+        for earlier in r.decision.supersedes:
+            succ.setdefault(earlier, set()).add(r.decision.stem)
     state: dict[str, int] = {}
     reported: set[frozenset[str]] = set()
-
-    def visit(node: str, trail: list[str]) -> Iterable[list[str]]:
-        state[node] = 1
-        trail.append(node)
-        for nxt in succ.get(node, []):
-            if state.get(nxt) == 1:
-                yield trail[trail.index(nxt):] + [nxt]
-            elif nxt in succ and state.get(nxt) is None:
-                yield from visit(nxt, trail)
-        trail.pop()
-        state[node] = 2
-
-    for stem in sorted(succ):
-        if state.get(stem) is None:
-            for cycle in visit(stem, []):
-                key = frozenset(cycle)
-                if key not in reported:
-                    reported.add(key)
+    for start in sorted(succ):
+        if start in state:
+            continue
+        trail = [start]
+        stack = [iter(sorted(succ.get(start, ())))]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[trail.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                cycle = trail[trail.index(nxt):] + [nxt]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
                     yield Finding(f"{cycle[0]}.ipynb", "superseded-by",
                                   "supersession cycle: " + " -> ".join(cycle),
                                   "a decision cannot be superseded by one it superseded; remove one edge",
                                   "supersession-cycle")
+            elif nxt not in state:
+                state[nxt] = 1
+                trail.append(nxt)
+                stack.append(iter(sorted(succ.get(nxt, ()))))
 
 
 def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
@@ -154,18 +159,32 @@ def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]
             yield Finding(_name(rec), "template", f"template '{name}' is not available",
                           "add it to templates/ or change 'template'", "unknown-template")
             continue
-        have = {s.heading.lower() for s in sections_of(rec.notebook)}
+        have = set()
+        for s in sections_of(rec.notebook):
+            have.update((s.heading.lower(), s.key.lower()))
         for section in template.required_sections:  # type: ignore[union-attr]
-            if section.heading.lower() not in have:
+            if section.heading.lower() not in have and section.key.lower() not in have:
                 yield Finding(_name(rec), "sections", f"missing required section '{section.heading}'",
                               f"add a markdown cell starting '{'#' * section.level} {section.heading}'",
                               "missing-section")
 
 
+def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    """adrkit rewrites front matter on status/supersede/link/renumber; YAML comments do
+    not survive that, so say so before they are lost."""
+    for rec in records:
+        lines = cell_text(rec.notebook["cells"][0]).splitlines()
+        if any(line.lstrip().startswith("#") or (" #" in line and not set("'\"") & set(line))
+               for line in lines[1:-1]):
+            yield Finding(_name(rec), "front matter", "holds a YAML comment, which adrkit drops when it "
+                          "rewrites the front matter", "move the note into a section or a key such as "
+                          "'note: ...'", "front-matter-comment", "warning")
+
+
 def check_data_files(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     stems = {r.decision.stem for r in records}
     for path in sorted(log.dir.glob("*.yaml")):
-        if not parse_filename(path.name):
+        if not parse_filename(path.name) or not path.is_file():
             continue
         if path.stem not in stems:
             yield Finding(path.name, "file", "data file has no decision notebook beside it",
@@ -193,8 +212,12 @@ def _validate_tables(path: Path, data: dict) -> Iterable[Finding]:
         pass
     for kind, validate in validators:
         for name, table in (data.get(kind) or {}).items():
+            if not isinstance(table, dict):
+                yield Finding(path.name, f"{kind}.{name}", "is not a mapping of fields",
+                              "write the table's fields indented under its name", "bad-data")
+                continue
             try:
-                validate(table if isinstance(table, dict) else {})
+                validate(table)
             except AdrkitError as exc:
                 where = f"{kind}.{name}" + (f".{exc.where}" if exc.where else "")
                 yield Finding(path.name, where, exc.message, exc.fix or "fix the data", "bad-data")
@@ -204,7 +227,7 @@ def _validate_tables(path: Path, data: dict) -> Iterable[Finding]:
 
 
 CHECKS = (check_duplicate_numbers, check_status, check_references, check_two_sided,
-          check_cycles, check_sections, check_data_files)
+          check_cycles, check_sections, check_front_matter_comments, check_data_files)
 
 
 def lint_log(log: DecisionLog) -> list[Finding]:
@@ -213,7 +236,10 @@ def lint_log(log: DecisionLog) -> list[Finding]:
     findings = [Finding(Path(p.path or log.dir).name, p.where or "file", p.message, p.fix or "fix the file",
                         "unreadable") for p in problems]
     for path in sorted(log.dir.glob("*.ipynb")):
-        if not parse_filename(path.name):
+        if path.is_dir():
+            findings.append(Finding(path.name, "file", "is a folder named like a notebook",
+                                    "rename or move it out of the log", "bad-file-name"))
+        elif not parse_filename(path.name):
             findings.append(Finding(path.name, "file name", "is not named NNNN-slug.ipynb",
                                     "rename it (e.g. 0012-short-title.ipynb) or move it out of the log",
                                     "bad-file-name", "warning"))

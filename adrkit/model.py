@@ -17,6 +17,7 @@ from .errors import FormatError, ValidationError
 
 __all__ = [
     "STATUSES",
+    "MAX_NUMBER",
     "PUBLISHED_STATUSES",
     "Link",
     "StatusChange",
@@ -28,6 +29,8 @@ __all__ = [
     "dump_front_matter",
     "canonical_status",
 ]
+
+MAX_NUMBER = 999999  # file names carry up to six digits
 
 STATUSES = ("draft", "proposed", "accepted", "rejected", "deprecated", "superseded")
 PUBLISHED_STATUSES = tuple(s for s in STATUSES if s != "draft")
@@ -72,22 +75,34 @@ def canonical_status(text: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Link:
-    """A typed link from one decision to another, by the target's file stem."""
+    """A typed link from one decision to another, by the target's file stem.
+    Any other keys written on the link (a note, an author) are kept in `extra`."""
 
     rel: str
     target: str
+    extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"rel": self.rel, "target": self.target}
+    def to_dict(self) -> dict[str, Any]:
+        return {"rel": self.rel, "target": self.target, **dict(self.extra)}
 
 
 @dataclass(frozen=True)
 class StatusChange:
     status: str
     date: str
+    extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"status": self.status, "date": self.date}
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "date": self.date, **dict(self.extra)}
+
+
+def _list_of(value: Any, key: str, path: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise FormatError(f"'{key}' must be a list", path=path, where=key,
+                          fix=f"write each entry on its own '- ' line under '{key}:'")
+    return value
 
 
 def _str_list(value: Any, key: str, path: Any) -> list[str]:
@@ -120,6 +135,7 @@ class Decision:
     status_history: list[StatusChange] = field(default_factory=list)
     template: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    key_order: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def stem(self) -> str:
@@ -152,6 +168,9 @@ class Decision:
             data["template"] = self.template
         for key, value in self.extra.items():
             data.setdefault(key, value)
+        if self.key_order:  # keep the order the author wrote; new keys go last
+            rank = {k: i for i, k in enumerate(self.key_order)}
+            data = dict(sorted(data.items(), key=lambda kv: rank.get(kv[0], len(rank))))
         return data
 
     @classmethod
@@ -167,15 +186,19 @@ class Decision:
             raise FormatError("front matter has no title", path=path, where="title",
                               fix="add 'title: ...'")
         links = []
-        for i, raw in enumerate(data.get("links") or []):
+        for i, raw in enumerate(_list_of(data.get("links"), "links", path)):
             if not isinstance(raw, dict) or "rel" not in raw or "target" not in raw:
                 raise FormatError(f"link {i + 1} needs 'rel' and 'target'", path=path,
                                   where="links", fix="write - {rel: relates-to, target: 0003-slug}")
-            links.append(Link(str(raw["rel"]), str(raw["target"])))
+            links.append(Link(str(raw["rel"]), str(raw["target"]),
+                              tuple((k, v) for k, v in raw.items() if k not in ("rel", "target"))))
         history = []
-        for raw in data.get("status-history") or []:
-            if isinstance(raw, dict) and "status" in raw:
-                history.append(StatusChange(str(raw["status"]), str(raw.get("date", ""))))
+        for i, raw in enumerate(_list_of(data.get("status-history"), "status-history", path)):
+            if not isinstance(raw, dict) or "status" not in raw:
+                raise FormatError(f"status-history entry {i + 1} needs a 'status'", path=path,
+                                  where="status-history", fix="write - {status: accepted, date: 2026-01-31}")
+            history.append(StatusChange(str(raw["status"]), _date_text(raw.get("date")),
+                                        tuple((k, v) for k, v in raw.items() if k not in ("status", "date"))))
         extra = {k: v for k, v in data.items() if k not in cls._KEYS}
         status = data.get("status")
         return cls(
@@ -190,7 +213,7 @@ class Decision:
             superseded_by=_str_list(data.get("superseded-by"), "superseded-by", path),
             links=links, status_history=history,
             template=str(data["template"]) if data.get("template") else None,
-            extra=extra,
+            extra=extra, key_order=list(data),
         )
 
     def check_status(self, path: Any = None) -> None:
@@ -269,6 +292,23 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
 
 
 _Dumper.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[Tt ].*)?$")
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    """Write real dates plain (date: 2026-01-31); quote date-like text that is not a
+    valid date (2023-13-10), which other YAML readers would fail to load."""
+    if _DATE_LIKE.match(value):
+        try:
+            import datetime
+
+            datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def parse_front_matter(text: str, *, path: Any = None, line_offset: int = 0) -> dict[str, Any]:
@@ -278,7 +318,7 @@ def parse_front_matter(text: str, *, path: Any = None, line_offset: int = 0) -> 
     first = 0
     if lines and lines[0].strip() == "---":
         try:
-            end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+            end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
         except StopIteration:
             raise FormatError("front matter has no closing '---'", path=path,
                               where=f"line {line_offset + len(lines)}",

@@ -65,7 +65,27 @@ def loads_notebook(text: str | bytes, *, path: Any = None) -> dict[str, Any]:
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise FormatError("is not a Jupyter notebook (no 'cells' list)", path=path,
                           fix="restore the notebook from version control")
+    for i, cell in enumerate(nb["cells"], start=1):
+        problem = _cell_problem(cell)
+        if problem:
+            raise FormatError(f"cell {i} {problem}", path=path, where=f"cell {i}",
+                              fix="repair the cell in JupyterLab or restore the file from version control")
     return nb
+
+
+def _cell_problem(cell: Any) -> str | None:
+    if not isinstance(cell, dict):
+        return "is not an object"
+    if not isinstance(cell.get("cell_type"), str):
+        return "has no cell_type"
+    src = cell.get("source", "")
+    if not (isinstance(src, str) or (isinstance(src, list) and all(isinstance(s, str) for s in src))):
+        return "has a source that is not text"
+    meta = cell.get("metadata", {})
+    if not isinstance(meta, dict) or not isinstance(meta.get("adrkit", {}), dict) \
+            or not isinstance(meta.get("tags", []), list):
+        return "has malformed metadata"
+    return None
 
 
 def dumps_notebook(nb: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from . import lifecycle
 from .errors import ConflictError, UsageError
-from .model import STATUSES, Decision, Link, make_stem, slugify
+from .model import MAX_NUMBER, STATUSES, Decision, Link, make_stem, slugify
 from .notebook_io import cell_text, dumps_notebook, load_template, notebook_from_template, set_front_matter
 from .store import DecisionLog, Record
 
@@ -24,6 +24,11 @@ def new_decision(log: DecisionLog, title: str, *, today: str, template: str | No
                  number: int | None = None, force: bool = False) -> Path:
     """Create `NNNN-slug.ipynb` from a template and return its path."""
     title = " ".join(str(title).split())
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError("the title is not valid UTF-8 text", fix="retype it in a UTF-8 terminal")
+    status = status.strip().lower()
     slug = slugify(title)
     if not slug:
         raise UsageError(f"title {title!r} has no letters or digits to make a file name from",
@@ -32,16 +37,14 @@ def new_decision(log: DecisionLog, title: str, *, today: str, template: str | No
         raise UsageError(f"unknown status '{status}'", fix="use one of " + ", ".join(STATUSES))
     if status == "superseded":
         raise UsageError("a new decision cannot start superseded", fix="start it proposed or accepted")
-    records = None
     old: Record | None = None
     if supersedes:
-        records = log.records()
-        old = log.resolve(supersedes, records)
+        old = log.resolve(supersedes)
     if number is None:
         number = log.next_number()
-    elif number < 1:
-        raise UsageError(f"number {number} is not positive", fix="give 1 or more")
+        _check_number(number)
     else:
+        _check_number(number)
         taken = [p for p in log.record_paths() if p.name.startswith(f"{number:04d}-")]
         if taken:
             raise ConflictError(f"number {number:04d} is already taken by {taken[0].name}",
@@ -65,6 +68,16 @@ def new_decision(log: DecisionLog, title: str, *, today: str, template: str | No
     return path
 
 
+def _check_number(number: int) -> None:
+    if not 1 <= number <= MAX_NUMBER:
+        raise UsageError(f"number {number} is out of range", fix=f"use 1 to {MAX_NUMBER}")
+
+
+def _readable(log: DecisionLog) -> list[Decision]:
+    """Every decision that reads cleanly (for checks that span the log)."""
+    return [r.decision for r in log.load_all()[0]]
+
+
 def change_status(log: DecisionLog, ref: str, status: str, *, today: str, force: bool = False) -> Record:
     rec = log.resolve(ref)
     lifecycle.set_status(rec.decision, status, today, force=force, path=rec.path)
@@ -74,8 +87,9 @@ def change_status(log: DecisionLog, ref: str, status: str, *, today: str, force:
 
 def supersede(log: DecisionLog, old_ref: str, new_ref: str, *, today: str,
               force: bool = False) -> tuple[Record, Record]:
-    records = log.records()
-    old, new = log.resolve(old_ref, records), log.resolve(new_ref, records)
+    old, new = log.resolve(old_ref), log.resolve(new_ref)
+    if old.path != new.path:
+        lifecycle.check_no_cycle(old.decision, new.decision, _readable(log))
     lifecycle.supersede(old.decision, new.decision, today, force=force)
     log.save_many([old, new])
     return old, new
@@ -86,8 +100,7 @@ def link(log: DecisionLog, source_ref: str, rel: str, target_ref: str, *,
     if not re.fullmatch(r"[a-z][a-z0-9-]*", rel):
         raise UsageError(f"link type '{rel}' is not lower-case words joined by hyphens",
                          fix="write it like relates-to or depends-on")
-    records = log.records()
-    source, target = log.resolve(source_ref, records), log.resolve(target_ref, records)
+    source, target = log.resolve(source_ref), log.resolve(target_ref)
     lifecycle.add_link(source.decision, rel, target.decision, reverse=reverse)
     log.save_many([source, target])
     return source, target
@@ -96,8 +109,7 @@ def link(log: DecisionLog, source_ref: str, rel: str, target_ref: str, *,
 def renumber(log: DecisionLog, ref: str, new_number: int) -> tuple[Path, Path, list[Record]]:
     """Give a record a new number: rename its notebook and data file and rewrite every
     reference to its old stem in every record (front matter and cell text)."""
-    if new_number < 1:
-        raise UsageError(f"number {new_number} is not positive", fix="give 1 or more")
+    _check_number(new_number)
     records = log.records()
     rec = log.resolve(ref, records)
     taken = [r for r in records if r.decision.number == new_number and r is not rec]

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
-from .atomic import write_all, write_atomic
+from .atomic import create_new, write_all, write_atomic
 from .errors import AdrkitError, ConflictError, FormatError, NotFoundError, UsageError
 from .model import Decision, make_stem, parse_filename
 from .notebook_io import dumps_notebook, read_decision, set_front_matter
@@ -52,6 +53,11 @@ class Config:
     def load(cls, path: Path) -> "Config":
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except UnicodeDecodeError:
+            raise FormatError("is not UTF-8 text", path=path, fix="save it as UTF-8")
+        except IsADirectoryError:
+            raise FormatError("is a folder, not a settings file", path=path,
+                              fix="remove it, then run 'adrkit init'")
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise FormatError("does not parse as YAML", path=path,
@@ -60,6 +66,13 @@ class Config:
         if not isinstance(data, dict):
             raise FormatError("is not a mapping of keys", path=path, fix="write 'decisions: decisions'")
         site = data.get("site") or {}
+        if not isinstance(site, dict):
+            raise FormatError("'site' must be a mapping", path=path, where="site",
+                              fix="write 'site:' then indented 'title: ...' and 'logo: ...'")
+        decisions = Path(str(data.get("decisions") or DEFAULT_DIR))
+        if decisions.is_absolute() or ".." in decisions.parts:
+            raise FormatError(f"'decisions: {decisions}' points outside the project", path=path,
+                              where="decisions", fix="give a folder inside the project, e.g. 'decisions'")
         known = {"decisions", "template", "site"}
         return cls(root=path.parent, decisions=str(data.get("decisions") or DEFAULT_DIR),
                    template=str(data.get("template") or "madr"),
@@ -110,7 +123,13 @@ class DecisionLog:
 
     def read(self, path: Path) -> Record:
         number, slug = parse_filename(path.name)  # type: ignore[misc]
-        decision, nb = read_decision(path, number=number, slug=slug)
+        try:
+            decision, nb = read_decision(path, number=number, slug=slug)
+        except (TypeError, AttributeError, ValueError) as exc:
+            raise FormatError(f"has an unexpected shape ({exc})", path=path,
+                              fix="repair it in JupyterLab or restore it from version control")
+        except IsADirectoryError:
+            raise FormatError("is a folder, not a notebook", path=path, fix="move it out of the log")
         return Record(path, decision, nb)
 
     def load_all(self) -> tuple[list[Record], list[AdrkitError]]:
@@ -133,9 +152,9 @@ class DecisionLog:
     # --- references ---------------------------------------------------------------
     def resolve(self, ref: str, records: Iterable[Record] | None = None) -> Record:
         """A record by number ('7', '0007'), file name, stem, or part of its slug."""
-        ref = str(ref).strip()
-        if not ref:
-            raise UsageError("empty decision reference", fix="give a number or part of a slug")
+        ref = unicodedata.normalize("NFKC", str(ref)).strip()
+        if not Path(ref).name.strip(". "):
+            raise UsageError(f"'{ref}' is not a decision reference", fix="give a number or part of a slug")
         if records is None:
             records = self._records_for(ref)
         records = list(records)
@@ -161,7 +180,7 @@ class DecisionLog:
 
     def _records_for(self, ref: str) -> list[Record]:
         """Read only the files a reference can match (the others may even be broken)."""
-        name = Path(ref).name.split(".")[0]
+        name = unicodedata.normalize("NFKC", Path(ref).name.split(".")[0])
         paths = self.record_paths()
         if re.fullmatch(r"\d+", name):
             paths = [p for p in paths if parse_filename(p.name)[0] == int(name)]  # type: ignore[index]
@@ -180,9 +199,7 @@ class DecisionLog:
     # --- writing ------------------------------------------------------------------
     def create(self, path: Path, notebook: dict[str, Any]) -> None:
         """Write a new record; never replaces a file that exists."""
-        if path.exists():
-            raise ConflictError("already exists", path=path, fix="choose another title or number")
-        write_atomic(path, dumps_notebook(notebook))
+        create_new(path, dumps_notebook(notebook))
 
     def save_many(self, records: Iterable[Record], *, renames: Iterable[tuple[Path, Path]] = ()) -> None:
         """Write every record's front matter back, all or nothing."""

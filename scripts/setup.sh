@@ -10,38 +10,48 @@ want_test=0
 PYTHON=${PYTHON:-python3}
 
 note() { printf 'setup: %s\n' "$*" >&2; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found; install Python 3.10 or newer"
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
+  || die "$("$PYTHON" -V 2>&1) is too old; adrkit needs Python 3.10 or newer (set PYTHON=python3.X)"
+
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+
+apt_install() {  # apt_install PKG...: install what is missing; report, don't fail, per package
+  command -v apt-get >/dev/null 2>&1 || { note "no apt-get here; please install: $*"; return 0; }
+  local missing=() pkg
+  for pkg in "$@"; do installed "$pkg" || missing+=("$pkg"); done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  local SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  note "installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq || note "apt-get update failed; trying with the package lists at hand"
+  for pkg in "${missing[@]}"; do
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null \
+      || note "could not install $pkg; the tests that need it will say so"
+  done
+}
 
 # --- Debian packages ------------------------------------------------------------
 debs=(graphviz)
+"$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || debs+=("python3-venv")
 if [ "$want_test" = 1 ]; then
   debs+=(chromium adr-tools git)
   command -v npm >/dev/null 2>&1 || debs+=(nodejs npm)
 fi
-missing=()
-for pkg in "${debs[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  if command -v apt-get >/dev/null 2>&1; then
-    SUDO=""
-    [ "$(id -u)" = 0 ] || SUDO="sudo"
-    note "installing Debian packages: ${missing[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    note "no apt-get here; please install: ${missing[*]}"
-  fi
-fi
+apt_install "${debs[@]}"
 
 # --- Python virtualenv ----------------------------------------------------------
-if [ ! -x .venv/bin/python ]; then
+if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
   note "creating .venv"
-  "$PYTHON" -m venv .venv
+  rm -rf .venv
+  "$PYTHON" -m venv .venv || die "could not create .venv; install python3-venv"
 fi
 extras=""
 [ "$want_test" = 1 ] && extras="[test]"
 stamp=".venv/.adrkit-setup${extras:+-test}"
-want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+want="$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   note "installing adrkit${extras} into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
@@ -50,15 +60,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 
 # --- Node.js peers for the tests (log4brains, axe-core) ------------------------
-if [ "$want_test" = 1 ] && [ -f .peer/package.json ]; then
-  lock_hash="$(cat .peer/package.json .peer/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)"
-  if [ ! -f .peer/node_modules/.adrkit-stamp ] || [ "$(cat .peer/node_modules/.adrkit-stamp)" != "$lock_hash" ]; then
-    note "installing Node.js peers into .peer/"
-    if [ -f .peer/package-lock.json ]; then
-      (cd .peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-    else
-      (cd .peer && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+if [ "$want_test" = 1 ]; then
+  if command -v npm >/dev/null 2>&1; then
+    lock_hash="$(cat .peer/package.json .peer/package-lock.json | sha256sum | cut -c1-16)"
+    if [ "$(cat .peer/node_modules/.adrkit-stamp 2>/dev/null)" != "$lock_hash" ]; then
+      note "installing Node.js peers into .peer/"
+      (cd .peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+        || note "npm could not install the peers; their tests will say so"
+      [ -d .peer/node_modules ] && echo "$lock_hash" > .peer/node_modules/.adrkit-stamp
     fi
-    echo "$lock_hash" > .peer/node_modules/.adrkit-stamp
+  else
+    note "npm not available; the log4brains and accessibility tests will say so"
   fi
 fi

@@ -18,11 +18,10 @@ def today() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            stamp = int(epoch)
-        except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds",
-                             fix="unset it or give an integer")
-        return _dt.datetime.fromtimestamp(stamp, _dt.timezone.utc).date().isoformat()
+            return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date().isoformat()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a usable number of seconds",
+                             fix="unset it or give an integer such as 1767225600")
     return _dt.datetime.now(_dt.timezone.utc).date().isoformat()
 
 

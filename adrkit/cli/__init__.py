@@ -43,13 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: found from .adrkit.yaml walking up, or ADRKIT_DIR)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
@@ -64,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AdrkitError as exc:
         print(f"adrkit: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a file system refusal: name the file and the reason
+        where = exc.filename or ""
+        print(f"adrkit: error: {where}{': ' if where else ''}{exc.strerror or exc}; "
+              "check the path and its permissions", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("adrkit: interrupted", file=sys.stderr)
         return 130

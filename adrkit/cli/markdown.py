@@ -1,0 +1,113 @@
+"""Commands that move decisions to and from markdown: import, export."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .common import emit_json, log_of, say
+
+__all__ = ["register"]
+
+_FORMAT_HELP = ("madr (MADR 4 with YAML front matter, the default), madr2 or log4brains (metadata "
+                "bullets under the title, as log4brains reads them), nygard or adr-tools, or source "
+                "(each record in the format it was imported from; MADR for the others)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import", help="import markdown ADRs (adr-tools, MADR, log4brains) as decision notebooks",
+        description="Read every NNNN-title.md or YYYYMMDD-title.md under PATH and write one decision "
+                    "notebook per record into the decision log. Numbers, dates, statuses, links and "
+                    "supersession are kept; a report lists per file what was not understood or "
+                    "dangles. Importing the same folder again changes nothing; a notebook that differs "
+                    "is only overwritten with --force. Prints the notebooks written.")
+    p.add_argument("path", metavar="PATH", help="a folder of markdown ADRs (such as doc/adr) or one file")
+    p.add_argument("--into", metavar="DIR", help="the decision log to import into "
+                   "(default: the project's log, see --dir)")
+    p.add_argument("--force", action="store_true", help="overwrite notebooks and images that differ")
+    p.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "export", help="export decisions as MADR or adr-tools markdown",
+        description="Write each decision (or the ones named) as a markdown file: front matter, title "
+                    "and status in the chosen format, the sections as written, trade-off tables and "
+                    "lifecycle diagrams from the decision's data file, outputs as tables and images. "
+                    "The same decisions give the same bytes. A file the export did not write is "
+                    "never replaced without --force. Prints the files written.")
+    p.add_argument("refs", nargs="*", metavar="REF", help="decisions to export (default: all)")
+    p.add_argument("--format", "-f", default="madr", metavar="FORMAT",
+                   choices=("madr", "madr2", "log4brains", "nygard", "adr-tools", "source"),
+                   help=_FORMAT_HELP)
+    p.add_argument("--out", "-o", metavar="DIR", help="output folder (default: export/FORMAT beside the log)")
+    p.add_argument("--force", action="store_true", help="overwrite files the export did not write")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_export)
+
+
+def _import_log(args):
+    from ..store import DecisionLog, find_log
+
+    if args.into:
+        into = Path(args.into)
+        if into.is_dir():
+            return find_log(into)
+        if into.exists():
+            from ..errors import UsageError
+
+            raise UsageError(f"{into} is a file, not a folder", where="--into",
+                             fix="give the decision log folder")
+        return DecisionLog(into)
+    return log_of(args)
+
+
+def cmd_import(args) -> int:
+    from ..importer import ImportFailed, import_markdown
+
+    log = _import_log(args)
+    try:
+        report = import_markdown(args.path, log, force=args.force, dry_run=args.dry_run)
+    except ImportFailed as exc:
+        if args.json:
+            emit_json({**exc.report.to_dict(), "errors": exc.problems})
+        for problem in exc.problems[1:]:
+            print(f"adrkit: error: {problem}", file=sys.stderr)
+        raise
+    for file in report.files:
+        for note in file.notes:
+            say(f"{file.source}: {note.level}: {note.message}")
+    if report.duplicates:
+        say(f"{len(report.duplicates)} number(s) are used by more than one record; they were imported "
+            "side by side: give each its own number with 'adrkit renumber REF N'")
+    if args.json:
+        emit_json(report.to_dict())
+    else:
+        for path in report.written:
+            print(path)
+    done = "would import" if args.dry_run else "imported"
+    say(f"{done} {report.count('created') + report.count('updated') + report.count('unchanged')} record(s) "
+        f"into {log.dir}: {report.count('created')} new, {report.count('updated')} updated, "
+        f"{report.count('unchanged')} unchanged, {len(report.assets)} image(s) copied, "
+        f"{sum(len(f.notes) for f in report.files)} note(s)")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from ..exporter import export_markdown
+
+    log = log_of(args)
+    fmt = args.format
+    out = Path(args.out) if args.out else log.config.root / "export" / fmt
+    report = export_markdown(log, out, fmt=fmt, refs=args.refs, force=args.force)
+    for stem, notes in sorted(report.notes.items()):
+        for note in notes:
+            say(f"{stem}: {note.level}: {note.message}")
+    if args.json:
+        emit_json(report.to_dict())
+    else:
+        for path in report.written:
+            print(path)
+    say(f"exported to {out}: {len(report.written)} file(s) written, {len(report.unchanged)} unchanged")
+    return 0

@@ -1,0 +1,102 @@
+"""`adrkit build` and `adrkit serve`: the published site.
+
+Parses options, runs `adrkit.publish`, and prints progress, warnings and a summary on
+stderr. The publisher (nbconvert, nh3, jinja2) is imported inside the commands only.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .common import log_of, say
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    build = sub.add_parser(
+        "build", help="build the static decision site",
+        description="Turn the decision log into a static site: one page per decision, an index "
+                    "with filters and offline search, a timeline, the decision graph, "
+                    "decisions.json and an Atom feed. Unchanged decisions are taken from a cache "
+                    "(.adrkit-cache/ beside .adrkit.yaml); the site is swapped in whole.")
+    _common(build)
+    build.add_argument("--strict", action="store_true",
+                       help="exit 1 if there was any warning (broken link, missing required section, "
+                            "stale or invalid data file) or a record could not be built")
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser(
+        "serve", help="preview the site on 127.0.0.1, rebuilding on change",
+        description="Build the site into a temporary folder (or --out), serve it on 127.0.0.1 and "
+                    "rebuild whenever a decision, its data file or the settings change.")
+    _common(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks one)")
+    serve.set_defaults(func=cmd_serve, strict=False)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", metavar="DIR", type=Path,
+                        help="output folder (default: site.out from .adrkit.yaml, usually site/)")
+    parser.add_argument("--execute", action="store_true",
+                        help="re-run each notebook with nbclient before converting (cached by content)")
+    parser.add_argument("--drafts", action="store_true", help="publish draft decisions too")
+    parser.add_argument("--serial", action="store_true", help=argparse.SUPPRESS)
+
+
+def _options(args: Any) -> Any:
+    from ..publish import BuildOptions
+
+    return BuildOptions(out=args.out, strict=args.strict, execute=args.execute, drafts=args.drafts,
+                        parallel=False if args.serial else None)
+
+
+def _progress(message: str) -> None:
+    say(f"adrkit: {message}")
+
+
+def _report(report: Any) -> None:
+    for problem in report.failures:
+        say(f"adrkit: error: {problem}")
+    for problem in report.warnings:
+        say(f"adrkit: warning: {problem}")
+    say(f"adrkit: {report.summary()}")
+
+
+def cmd_build(args: Any) -> int:
+    from ..publish.startup import skip_slow_imports
+
+    skip_slow_imports()
+    from ..publish import build_site
+
+    log = log_of(args)
+    report = build_site(log, _options(args), progress=_progress)
+    _report(report)
+    code = report.exit_code(args.strict)
+    if code and args.strict:
+        say(f"adrkit: --strict: {len(report.warnings)} warning(s) and {len(report.failures)} "
+            "failure(s) make this build fail")
+    return code
+
+
+def cmd_serve(args: Any) -> int:
+    from ..errors import UsageError
+    from ..publish.startup import skip_slow_imports
+
+    skip_slow_imports()
+    from ..publish.serve import serve
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"port {args.port} is out of range", fix="give 0-65535")
+    log = log_of(args)
+    try:
+        serve(log, _options(args), port=args.port, say=_progress, report=_report)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror}",
+                         fix="pick another --port (0 picks a free one)") from None
+    except KeyboardInterrupt:
+        say("adrkit: stopped")
+    sys.stdout.flush()
+    return 0

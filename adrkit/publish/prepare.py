@@ -1,0 +1,148 @@
+"""Stage 3 of the pipeline: turn a decision notebook into what its page shows.
+
+`prepare_notebook` works on the notebook's JSON (a dict) and never touches the file:
+
+- the front matter cell is taken out (the page header shows it);
+- a code cell tagged `adrkit-tradeoff` or `adrkit-lifecycle` gets, instead of its stored
+  outputs (a widget the static page cannot run), a fresh static render of the table it
+  names, drawn from the data file, so a page is never stale;
+- code inputs are hidden unless the cell is tagged `show-input` (or `adrkit-show-input`);
+  `remove-cell` drops a cell, `remove-input` / `hide-input` hide its code (the default
+  anyway), `remove-output` / `hide-output` drop its outputs;
+- outputs keep only static mime types (HTML, markdown, text, PNG, JPEG, SVG, LaTeX):
+  JavaScript and widget views are dropped, and so is any output that is a widget;
+- widget state in the notebook metadata is dropped.
+
+It also reports what the data file holds that no cell shows (stale) and what cannot be
+rendered (invalid).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..notebook_io import cell_text
+from .renders import KIND_TAGS, RenderError, render_table
+from .report import Problem
+
+__all__ = ["prepare_notebook", "Prepared", "SHOW_INPUT_TAGS", "STATIC_MIMETYPES", "table_name"]
+
+SHOW_INPUT_TAGS = frozenset({"show-input", "adrkit-show-input"})
+REMOVE_CELL_TAGS = frozenset({"remove-cell", "adrkit-remove"})
+REMOVE_INPUT_TAGS = frozenset({"remove-input", "hide-input"})
+REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "hide-output"})
+STATIC_MIMETYPES = ("text/html", "text/markdown", "text/latex", "image/svg+xml", "image/png",
+                    "image/jpeg", "text/plain", "text/vnd.mermaid")
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_KW_NAME = re.compile(r"""\bname\s*=\s*(["'])(?P<name>.+?)\1""")
+_POS_NAME = re.compile(r"""\(\s*(["']).*?\1\s*,\s*(["'])(?P<name>.+?)\2""")
+
+
+@dataclass
+class Prepared:
+    notebook: dict[str, Any]
+    shown: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def table_name(source: str) -> str:
+    """The table a widget cell shows: `name="x"` or the second string argument, else 'main'."""
+    match = _KW_NAME.search(source) or _POS_NAME.search(source)
+    return match.group("name") if match else "main"
+
+
+def _tags(cell: dict[str, Any]) -> set[str]:
+    tags = (cell.get("metadata") or {}).get("tags") or []
+    return {str(t) for t in tags} if isinstance(tags, list) else set()
+
+
+def _static_outputs(outputs: list[Any]) -> list[dict[str, Any]]:
+    kept = []
+    for out in outputs or []:
+        if not isinstance(out, dict):
+            continue
+        kind = out.get("output_type")
+        if kind in ("stream", "error"):
+            kept.append(out)
+            continue
+        if kind not in ("display_data", "execute_result"):
+            continue
+        data = out.get("data") or {}
+        if _WIDGET_VIEW in data:
+            continue
+        static = {k: v for k, v in data.items() if k in STATIC_MIMETYPES}
+        if not static:
+            continue
+        metadata = out.get("metadata") or {}
+        kept.append({**out, "data": static,
+                     "metadata": {k: v for k, v in metadata.items() if k in static or k == "alt"}})
+    return kept
+
+
+def _render_output(html: str) -> dict[str, Any]:
+    return {"output_type": "display_data", "data": {"text/html": html}, "metadata": {}}
+
+
+def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
+                     data_problem: Problem | None = None) -> Prepared:
+    """A copy of `nb` ready for conversion, with the tables shown and any problems."""
+    result = Prepared(notebook={})
+    shown: dict[str, list[str]] = {kind: [] for kind in KIND_TAGS.values()}
+    cells = list(nb.get("cells") or [])
+    if cells and cells[0].get("cell_type") == "raw" and cell_text(cells[0]).lstrip().startswith("---"):
+        cells = cells[1:]
+    out_cells = []
+    for cell in cells:
+        tags = _tags(cell)
+        if tags & REMOVE_CELL_TAGS:
+            continue
+        if cell.get("cell_type") != "code":
+            out_cells.append(cell)
+            continue
+        cell = dict(cell)
+        metadata = dict(cell.get("metadata") or {})
+        kind = next((KIND_TAGS[t] for t in sorted(tags) if t in KIND_TAGS), None)
+        if kind is not None:
+            name = table_name(cell_text(cell))
+            shown[kind].append(name)
+            table = (data.get(kind) or {}).get(name) if isinstance(data.get(kind), dict) else None
+            outputs: list[dict[str, Any]] = []
+            if table is not None:
+                try:
+                    outputs = [_render_output(render_table(kind, name, table))]
+                except RenderError as exc:
+                    result.problems.append(Problem(
+                        "invalid-data", f"cannot render {exc}", where=f"data file, {kind}.{name}",
+                        fix="fix the table in the widget or in the data file"))
+            cell["outputs"] = outputs
+        elif tags & REMOVE_OUTPUT_TAGS:
+            cell["outputs"] = []
+        else:
+            cell["outputs"] = _static_outputs(cell.get("outputs") or [])
+        show_input = bool(tags & SHOW_INPUT_TAGS) and not tags & REMOVE_INPUT_TAGS
+        if not show_input:
+            metadata["transient"] = {**(metadata.get("transient") or {}), "remove_source": True}
+            if not cell["outputs"]:
+                continue
+        cell["metadata"] = metadata
+        out_cells.append(cell)
+    if data_problem is not None:
+        result.problems.append(data_problem)
+    for kind in KIND_TAGS.values():
+        section = data.get(kind)
+        for name in (section or {}) if isinstance(section, dict) else ():
+            if name not in shown[kind]:
+                label = "trade-off table" if kind == "tradeoffs" else "lifecycle"
+                result.problems.append(Problem(
+                    "stale-data", f"the data file has {label} '{name}' that no cell shows",
+                    where=f"data file, {kind}.{name}",
+                    fix=f"add a cell tagged {_tag_of(kind)} that shows it, or delete it from the data file"))
+    metadata = {k: v for k, v in (nb.get("metadata") or {}).items() if k != "widgets"}
+    result.notebook = {**nb, "cells": out_cells, "metadata": metadata}
+    result.shown = {k: v for k, v in shown.items() if v}
+    return result
+
+
+def _tag_of(kind: str) -> str:
+    return next(tag for tag, k in KIND_TAGS.items() if k == kind)

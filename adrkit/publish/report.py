@@ -1,0 +1,76 @@
+"""What a build tells its user: warnings, failures and the summary.
+
+A `Problem` is one line, in the shape of adrkit's errors: the file, the field or
+place, what is wrong and how to fix it. Problems are plain data so worker processes
+can return them and the page cache can keep them.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Problem", "BuildReport", "WARNING_KINDS"]
+
+# The kinds of warning `--strict` turns into failure.
+WARNING_KINDS = ("broken-link", "missing-section", "invalid-data", "stale-data", "remote-image",
+                 "unreadable", "conversion", "config")
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    message: str
+    path: str = ""
+    where: str = ""
+    fix: str = ""
+
+    def __str__(self) -> str:
+        head = self.path
+        if self.where:
+            head = f"{head} ({self.where})" if head else self.where
+        text = f"{head}: {self.message}" if head else self.message
+        if self.fix:
+            text += f"; {self.fix}"
+        return " ".join(text.split())
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Problem":
+        return cls(**{k: str(data.get(k, "")) for k in ("kind", "message", "path", "where", "fix")})
+
+    def at(self, path: str | Path) -> "Problem":
+        return Problem(self.kind, self.message, str(path), self.where, self.fix)
+
+
+@dataclass
+class BuildReport:
+    """The outcome of one build."""
+
+    out: Path
+    pages: int = 0
+    converted: int = 0
+    skipped: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    failures: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    workers: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def exit_code(self, strict: bool) -> int:
+        if strict and (self.warnings or self.failures):
+            return 1
+        return 0
+
+    def summary(self) -> str:
+        parts = [f"built {self.pages} page{'s' if self.pages != 1 else ''}",
+                 f"{self.converted} converted", f"{self.skipped} skipped (unchanged)",
+                 f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"]
+        if self.failures:
+            parts.append(f"{len(self.failures)} failed")
+        return ", ".join(parts) + f" in {self.seconds:.2f} s -> {self.out}"

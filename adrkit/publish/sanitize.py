@@ -1,0 +1,233 @@
+"""The sanitizer every piece of notebook HTML goes through before it reaches a page.
+
+One nh3 (ammonia) policy: the tags and attributes of documents (headings, paragraphs,
+lists, tables, images, code, details) and of static SVG diagrams survive; scripts,
+styles, frames, forms, event handlers and `javascript:` URLs do not. On top of the
+policy, URLs are checked and rewritten per element:
+
+- `data:` is allowed only for images (`data:image/...`), never for links;
+- images from other hosts are dropped, so a page loads nothing from another host;
+- a link to another decision (`0003-use-x.ipynb`, `.md`, `.html`) becomes `0003-use-x.html`
+  and is recorded, so the build can check it and list it as a backlink;
+- any other relative link or image (`img/diagram.png`) is recorded as a file to copy
+  into the site and rewritten to `files/...`;
+- an image without alt text gets one saying so;
+- in-page anchors follow the `nb-` prefix given to every id from a notebook, so notebook
+  ids never collide with the page's own.
+
+`Sanitizer.clean(html, base)` returns the clean HTML and what was found (`Found`).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote, urlsplit
+
+__all__ = ["Sanitizer", "Found", "ID_PREFIX", "DECISION_LINK"]
+
+ID_PREFIX = "nb-"
+
+# A link to another decision record by file name: 0007-use-x.ipynb, .md, .html, or bare.
+DECISION_LINK = re.compile(r"^(?P<stem>\d{1,6}-[^/\\]+?)(?:\.(?:ipynb|md|html))?$")
+
+_HTML_TAGS = {
+    "a", "abbr", "acronym", "address", "article", "aside", "b", "bdi", "bdo", "blockquote",
+    "br", "caption", "center", "cite", "code", "col", "colgroup", "data", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2",
+    "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "i", "img", "ins", "kbd", "li", "mark",
+    "nav", "ol", "p", "pre", "q", "rp", "rt", "rtc", "ruby", "s", "samp", "section", "small",
+    "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "time", "tr", "tt", "u", "ul", "var", "wbr",
+}
+_SVG_TAGS = {
+    "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text",
+    "tspan", "title", "desc", "defs", "marker", "stop", "lineargradient", "radialgradient",
+    "linearGradient", "radialGradient", "clippath", "clipPath",
+}
+_GLOBAL_ATTRS = {"class", "id", "title", "lang", "dir", "role", "tabindex", "style",
+                 "data-mime-type", "hidden"}
+_SVG_ATTRS = {
+    "viewBox", "viewbox", "width", "height", "xmlns", "xmlns:xlink", "version",
+    "preserveAspectRatio", "transform", "d", "fill", "fill-opacity", "fill-rule", "stroke",
+    "stroke-width", "stroke-dasharray", "stroke-opacity", "stroke-linecap", "stroke-linejoin",
+    "stroke-miterlimit", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry",
+    "points", "text-anchor", "font-family", "font-size", "font-weight", "font-style",
+    "dominant-baseline", "alignment-baseline", "dx", "dy", "opacity", "marker-end",
+    "marker-start", "marker-mid", "markerWidth", "markerHeight", "markerUnits", "refX",
+    "refY", "orient", "offset", "stop-color", "stop-opacity", "clip-path", "focusable",
+    "textLength", "lengthAdjust", "gradientUnits", "aria-hidden", "aria-label",
+}
+_ATTRIBUTES = {
+    "*": _GLOBAL_ATTRS,
+    "a": {"href", "name", "xlink:href", "xlink:title", "aria-label"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "table": {"border", "summary"},
+    "td": {"colspan", "rowspan", "align", "valign", "headers"},
+    "th": {"colspan", "rowspan", "align", "valign", "scope", "abbr", "headers"},
+    "col": {"span", "width"}, "colgroup": {"span", "width"},
+    "ol": {"start", "type", "reversed"}, "li": {"value"},
+    "time": {"datetime"}, "data": {"value"}, "abbr": {"title"},
+    "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
+    "details": {"open"}, "pre": {"data-language"}, "code": {"data-language"},
+    "bdo": {"dir"}, "q": {"cite"}, "blockquote": {"cite"},
+}
+for _tag in _SVG_TAGS:
+    _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) | _SVG_ATTRS
+
+# Style properties a notebook may set inline (tables from pandas Styler, alignment).
+# Nothing that can load a URL (background, background-image, list-style, cursor, content).
+_STYLE_PROPERTIES = {
+    "color", "background-color", "text-align", "vertical-align", "font-weight", "font-style",
+    "font-size", "font-family", "font-variant", "text-decoration", "text-transform",
+    "white-space", "width", "min-width", "max-width", "height", "min-height", "max-height",
+    "border", "border-top", "border-right", "border-bottom", "border-left", "border-color",
+    "border-style", "border-width", "border-collapse", "border-spacing", "border-radius",
+    "padding", "padding-top", "padding-right", "padding-bottom", "padding-left", "margin",
+    "margin-top", "margin-right", "margin-bottom", "margin-left", "line-height",
+    "letter-spacing", "word-break", "overflow-wrap", "opacity",
+}
+_URL_SCHEMES = {"http", "https", "mailto", "data"}
+_URL_ATTRS = {"href", "xlink:href", "src"}
+_DATA_IMAGE = re.compile(r"^data:image/(?:png|jpe?g|gif|webp|svg\+xml|bmp)[;,]", re.I)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# An image the author gave no text for (cleaned output: attributes always quoted).
+_IMG_WITHOUT_ALT = re.compile(r'<img((?:\s+(?!alt=)[\w:-]+="[^"]*")*\s*/?>)')
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+# CSS functions an attribute value may call: colours, transforms and references to an
+# id inside the same document. Anything else (url() of a file or host, image-set(),
+# escapes) is dropped, so no attribute can make the browser fetch something.
+_FUNCTION = re.compile(r"([a-zA-Z-]*)\s*\(\s*([^()]*)\)")
+_LOCAL_REF = re.compile(r"url\(\s*['\"]?#(?!" + ID_PREFIX + r")([^'\")\s]+)['\"]?\s*\)")
+_SAFE_FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "translate", "scale", "rotate", "matrix",
+                   "skewx", "skewy", "calc", "var"}
+
+
+@dataclass
+class Found:
+    """What a cleaned fragment links to: decisions (by stem) and local files (by path
+    relative to the decision folder, or with '..' when it points outside it)."""
+
+    decisions: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+class Sanitizer:
+    """A reusable nh3 cleaner with adrkit's policy and link rewriting."""
+
+    def __init__(self) -> None:
+        import nh3
+
+        self._found = Found()
+        self._base = ""
+        self._cleaner = nh3.Cleaner(
+            tags=_HTML_TAGS | _SVG_TAGS,
+            clean_content_tags={"script", "style", "noscript", "iframe", "object", "embed",
+                                "template", "math", "textarea", "select", "xmp", "noembed",
+                                "noframes", "plaintext"},
+            attributes=_ATTRIBUTES,
+            generic_attribute_prefixes={"aria-"},
+            attribute_filter=self._filter,
+            url_schemes=_URL_SCHEMES,
+            link_rel=None,
+            strip_comments=True,
+            filter_style_properties=_STYLE_PROPERTIES,
+            id_prefix=ID_PREFIX,
+        )
+
+    def clean(self, html: str, base: str = "") -> tuple[str, Found]:
+        """Sanitize `html`; relative URLs are taken relative to `base`, the folder of the
+        notebook inside the decision folder ('' for the folder itself)."""
+        self._found = Found()
+        self._base = base
+        try:
+            out = self._cleaner.clean(html)
+        finally:
+            found, self._found = self._found, Found()
+        if "<img" in out:
+            out = _IMG_WITHOUT_ALT.sub(r'<img alt="Image without a description"\1', out)
+        found.decisions = list(dict.fromkeys(found.decisions))
+        found.files = list(dict.fromkeys(found.files))
+        found.outside = list(dict.fromkeys(found.outside))
+        return out, found
+
+    # --- per-attribute policy ----------------------------------------------------
+    def _filter(self, tag: str, attr: str, value: str) -> str | None:
+        if attr in _URL_ATTRS:
+            return self._url(tag, attr, value)
+        if attr.startswith("on"):  # never reached with this policy; kept as a backstop
+            return None
+        if "(" in value or "\\" in value:
+            if not _safe_functions(value):
+                return None
+            return _LOCAL_REF.sub(lambda m: f"url(#{ID_PREFIX}{m.group(1)})", value)
+        return value
+
+    def _url(self, tag: str, attr: str, value: str) -> str | None:
+        url = _CONTROL.sub("", value)
+        if not url:
+            return None
+        scheme = _SCHEME.match(url)
+        if scheme:
+            name = scheme.group(1).lower()
+            if name == "data":
+                return value if tag == "img" and _DATA_IMAGE.match(url) else None
+            if name not in ("http", "https", "mailto"):
+                return None
+            if tag == "img":  # nothing is loaded from another host
+                self._found.dropped.append(url)
+                return None
+            return value
+        if url.startswith("//"):  # protocol-relative: another host
+            if tag == "img":
+                self._found.dropped.append(url)
+                return None
+            return "https:" + url
+        if url.startswith("#"):
+            frag = url[1:]
+            return url if frag.startswith(ID_PREFIX) or not frag else f"#{ID_PREFIX}{frag}"
+        if url.startswith("/"):
+            return value
+        return self._relative(tag, value)
+
+    def _relative(self, tag: str, value: str) -> str:
+        parts = urlsplit(value)
+        path = unquote(parts.path)
+        frag = f"#{ID_PREFIX}{parts.fragment}" if parts.fragment and not parts.fragment.startswith(ID_PREFIX) \
+            else (f"#{parts.fragment}" if parts.fragment else "")
+        if not path:
+            return value
+        name = posixpath.basename(path)
+        match = DECISION_LINK.match(name)
+        if match and tag == "a" and not name.endswith("/"):
+            stem = match.group("stem")
+            self._found.decisions.append(stem)
+            return f"{quote(stem)}.html{frag}"
+        joined = posixpath.normpath(posixpath.join(self._base, path))
+        if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+            self._found.outside.append(path)
+            return value
+        self._found.files.append(joined)
+        query = f"?{parts.query}" if parts.query else ""
+        return f"files/{quote(joined)}{query}{frag}"
+
+
+def _safe_functions(value: str) -> bool:
+    """True when every function call in a CSS or SVG attribute value is harmless."""
+    if "\\" in value or "/*" in value:
+        return False
+    rest = value
+    for _ in range(50):
+        match = _FUNCTION.search(rest)
+        if not match:
+            break
+        name, arg = match.group(1).lower(), match.group(2).strip().strip("'\"")
+        if name == "url":
+            if not arg.startswith("#"):
+                return False
+        elif name not in _SAFE_FUNCTIONS:
+            return False
+        rest = rest[:match.start()] + rest[match.end():]
+    return "(" not in rest and ")" not in rest

@@ -184,7 +184,11 @@ def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iter
 def check_data_files(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     stems = {r.decision.stem for r in records}
     for path in sorted(log.dir.glob("*.yaml")):
-        if not parse_filename(path.name) or not path.is_file():
+        if not parse_filename(path.name):
+            continue
+        if path.is_dir():
+            yield Finding(path.name, "file", "is a folder named like a data file",
+                          "rename or move it out of the log", "bad-file-name")
             continue
         if path.stem not in stems:
             yield Finding(path.name, "file", "data file has no decision notebook beside it",

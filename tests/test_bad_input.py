@@ -151,3 +151,111 @@ def test_failed_two_record_write_changes_neither(populated, monkeypatch):
     monkeypatch.setattr(atomic.os, "replace", real_replace)
     assert snapshot(populated) == before
     assert not [p for p in populated.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("notebook", [
+    '{"cells": [1], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+    '{"cells": [{"cell_type": "raw", "metadata": {}, "source": ["---\\n", 5]}], "metadata": {}}',
+    '{"cells": [{"cell_type": "raw", "metadata": [], "source": "---\\ntitle: x\\n---"}], "metadata": {}}',
+    '{"cells": [{"cell_type": "raw", "metadata": {}, "source": "---\\ntitle: x\\nlinks: 5\\n---"}]}',
+    '{"cells": [{"cell_type": "raw", "metadata": {}, "source": "---\\ntitle: x\\nstatus-history: [1]\\n---"}]}',
+    '[1, 2, 3]',
+])
+def test_wrongly_shaped_notebook_is_reported_not_crashed(cli, populated, notebook):
+    (populated / "0009-odd.ipynb").write_text(notebook)
+    before = snapshot(populated)
+    r = cli("list")
+    assert r.code == 0 and "Traceback" not in r.err and "0009-odd.ipynb" in r.err
+    r = cli("lint")
+    assert r.code == 1 and "Traceback" not in r.err and "0009-odd.ipynb" in r.out
+    _assert_clean_failure(cli("show", "9"), "0009-odd.ipynb")
+    # an unreadable record does not block commands that do not involve it
+    assert cli("link", "1", "relates-to", "2").code == 0
+    assert snapshot(populated)["0009-odd.ipynb"] == before["0009-odd.ipynb"]
+
+
+def test_three_step_supersession_cycle_is_refused(cli, log_dir):
+    for title in ("Alpha", "Beta", "Gamma"):
+        cli("new", title, "--status", "accepted")
+    assert cli("supersede", "alpha", "beta").code == 0
+    assert cli("supersede", "beta", "gamma").code == 0
+    before = snapshot(log_dir)
+    r = cli("supersede", "gamma", "alpha", "--force")
+    _assert_clean_failure(r, "already (through others) superseded by", "cycle")
+    assert snapshot(log_dir) == before
+
+
+@pytest.mark.parametrize("args", [("new", "Big", "--number", "1000000"), ("renumber", "1", "1000000"),
+                                  ("new", "Zero", "--number", "0")])
+def test_numbers_out_of_range(cli, populated, args):
+    before = snapshot(populated)
+    _assert_clean_failure(cli(*args), "out of range", "1 to 999999", code=2)
+    assert snapshot(populated) == before
+
+
+def test_file_system_errors_are_one_line(cli, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    _assert_clean_failure(cli("init", "afile"), "afile")
+    assert (tmp_path / "afile").read_text() == "x"
+
+
+def test_directory_named_like_a_record(cli, populated):
+    (populated / "0001-use-postgresql.yaml").mkdir()
+    r = cli("lint")
+    assert r.code == 1 and "Traceback" not in r.err
+    before = snapshot(populated)
+    r = cli("renumber", "1", "9")
+    assert r.code == 1 and "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1
+    assert snapshot(populated) == before
+    assert not [p for p in populated.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("ref", [".", "/", " ", ".."])
+def test_references_that_name_nothing(cli, populated, ref):
+    _assert_clean_failure(cli("status", ref, "accepted"), "is not a decision reference", code=2)
+
+
+def test_reverse_must_fit_the_link_type(cli, populated):
+    before = snapshot(populated)
+    _assert_clean_failure(cli("link", "1", "amends", "2", "--reverse", "relates-to"),
+                          "the reverse of 'amends' is 'amended-by'", code=2)
+    _assert_clean_failure(cli("link", "1", "blocks", "2", "--reverse", "supersedes"),
+                          "cannot be a reverse link type", code=2)
+    assert snapshot(populated) == before
+
+
+@pytest.mark.parametrize("config, needle", [
+    ("decisions: /etc\n", "points outside the project"),
+    ("decisions: ../..\n", "points outside the project"),
+    ("site: [1]\n", "'site' must be a mapping"),
+])
+def test_config_that_would_write_elsewhere(cli, populated, tmp_path, config, needle):
+    (tmp_path / ".adrkit.yaml").write_text(config)
+    _assert_clean_failure(cli("new", "X"), ".adrkit.yaml", needle)
+
+
+def test_failed_renumber_changes_nothing(populated, monkeypatch):
+    import os
+
+    from adrkit import atomic, operations
+    from adrkit.store import find_log
+
+    log = find_log(populated)
+    operations.link(log, "1", "relates-to", "2")
+    (populated / "0002-use-redis-for-sessions.yaml").write_text("tradeoffs: {}\n")
+    before = snapshot(populated)
+    real_replace = os.replace
+    for fail_at in (1, 2, 3):
+        calls = []
+
+        def flaky(src, dst):
+            calls.append(dst)
+            if len(calls) == fail_at:
+                raise OSError(5, "Input/output error")
+            return real_replace(src, dst)
+
+        monkeypatch.setattr(atomic.os, "replace", flaky)
+        with pytest.raises(OSError):
+            operations.renumber(log, "2", 7)
+        monkeypatch.setattr(atomic.os, "replace", real_replace)
+        assert snapshot(populated) == before, fail_at

@@ -52,6 +52,8 @@ def _settings(folder: Path) -> None:
             {"fetchNews": "false", "checkForUpdates": False},
         "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"disclaimed": False,
                                                                               "enabled": False},
+        # render every cell (no virtual scrolling), so a test finds every output in the DOM
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     }
     for name, value in quiet.items():
         path = folder / name

@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AdrkitError as exc:
         print(f"adrkit: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:  # a file system refusal: name the file and the reason
         where = exc.filename or ""
         print(f"adrkit: error: {where}{': ' if where else ''}{exc.strerror or exc}; "
@@ -66,7 +69,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("adrkit: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
     return int(result or 0)

@@ -392,6 +392,11 @@ class LifecycleEditor:
                               W.HBox([self.save_button, self.reload_button, self.overwrite_button]),
                               self.title_text, W.HBox([stage_column, stage_panel])],
                              layout=W.Layout(border="1px solid #ddd", padding="6px"))
+        # stable hooks for styling and for browser tests
+        self.widget.add_class("adrkit-lifecycle-editor")
+        self.stage_list.add_class("adrkit-stage-list")
+        self.new_stage_name.add_class("adrkit-new-stage")
+        self.add_stage_button.add_class("adrkit-add-stage")
 
     def _checked(self, action: Callable[[], Any]) -> Any:
         """Run a control's action after looking for a change on disk."""

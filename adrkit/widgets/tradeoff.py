@@ -243,6 +243,9 @@ class TradeoffEditor:
                               W.HBox([self.reload_button, self.overwrite_button]),
                               self.body, self.summary],
                              layout=W.Layout(border="1px solid #ddd", padding="6px"))
+        # stable hooks for styling and for browser tests
+        self.widget.add_class("adrkit-tradeoff-editor")
+        self.summary.add_class("adrkit-ranking")
 
     def _rebuild(self) -> None:
         """Make every control afresh from the model (after a change of structure)."""
@@ -278,6 +281,7 @@ class TradeoffEditor:
         for c in t.criteria:
             name = _text(c.name, layout=W.Layout(width="200px"))
             weight = _number(c.weight, description="weight", layout=W.Layout(width="170px"))
+            weight.add_class("adrkit-weight")
             desc = _text(c.description, placeholder="description", layout=W.Layout(width="260px"))
             remove = _button("Remove", f"Remove the criterion {c.name}", icon="trash",
                              layout=W.Layout(width="90px"))
@@ -327,6 +331,8 @@ class TradeoffEditor:
         self.new_option_name = _text("", placeholder="new option", layout=W.Layout(width="auto"))
         self.add_option_button = _button("Add option", "Add an option (scoring the middle of the scale)",
                                          icon="plus", layout=W.Layout(width="auto"))
+        self.new_option_name.add_class("adrkit-new-option")
+        self.add_option_button.add_class("adrkit-add-option")
         self.add_option_button.on_click(g(lambda _b: self._edit(
             lambda m: m.add_option(self.new_option_name.value), rebuild=True)))
         cells += [self.new_option_name] + [W.HTML("") for _ in range(cols)] + [self.add_option_button]

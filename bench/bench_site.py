@@ -108,40 +108,6 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
     return Sample(seconds, peak / 2**20)
 
 
-VALID_LIFECYCLE = {
-    "stages": ["Request", "Validation", "Auth", "Business Logic",
-               {"name": "Response", "taps": "logging and metrics"}],
-    "exits": [{"from": "Validation", "status": 400}, {"from": "Auth", "status": 401},
-              {"from": "Business Logic", "status": 500}],
-}
-
-
-def make_valid(project: Path) -> None:
-    """Bring the generated data in line with the current renderers: arguments written as
-    `{good: text}` and a lifecycle cell in every notebook whose data file has one, so
-    every table and diagram is really rendered (not skipped as invalid or stale)."""
-    from adrkit.datafile import dump_data, read_data
-    from adrkit.notebook_io import dumps_notebook, loads_notebook
-
-    for data_path in sorted((project / "decisions").glob("*.yaml")):
-        data = read_data(data_path)
-        for table in (data.get("tradeoffs") or {}).values():
-            for option in table.get("options", []):
-                option["arguments"] = [{a["kind"]: a["text"]} if "kind" in a else a
-                                       for a in option.get("arguments", [])]
-        for name in list(data.get("lifecycles") or {}):
-            data["lifecycles"][name] = VALID_LIFECYCLE
-        data_path.write_text(dump_data(data, data_path.stem), encoding="utf-8")
-        if data.get("lifecycles"):
-            nb_path = data_path.with_suffix(".ipynb")
-            nb = loads_notebook(nb_path.read_bytes())
-            nb["cells"].append({"cell_type": "code", "execution_count": None, "id": f"{data_path.stem[:4]}-lc",
-                                "metadata": {"tags": ["adrkit-lifecycle"]}, "outputs": [],
-                                "source": f'from adrkit.widgets import lifecycle_editor\n\n'
-                                          f'lifecycle_editor("{data_path.stem}")'})
-            nb_path.write_text(dumps_notebook(nb), encoding="utf-8")
-
-
 def adrkit_build(project: Path) -> list[str]:
     return [sys.executable, "-m", "adrkit", "build", "--out", str(project / "site")]
 
@@ -245,7 +211,6 @@ def main() -> None:
     work.mkdir(parents=True)
     project, nygard = work / "project", work / "nygard"
     generate(project, args.count, markdown=nygard)
-    make_valid(project)
     from adrkit.exporter import export_markdown
     from adrkit.store import find_log
 

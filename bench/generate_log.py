@@ -32,23 +32,23 @@ def tradeoff_data(rng: random.Random, a: str, b: str) -> dict:
     options = []
     for name in (a, b, "Do nothing"):
         options.append({"name": name, "scores": {c["name"]: rng.randint(1, 5) for c in criteria},
-                        "arguments": [{"kind": "good", "text": f"{name} is well understood"},
-                                      {"kind": "bad", "text": f"{name} adds another moving part"}]})
+                        "arguments": [{"good": f"{name} is well understood"},
+                                      {"bad": f"{name} adds another moving part"}]})
     return {"question": f"Which store for {a.lower()} data?", "criteria": criteria, "options": options,
             "chosen": a, "because": "it scores best on latency and operations"}
 
 
 def lifecycle_data() -> dict:
-    return {"stages": [{"name": "Request"}, {"name": "Validation", "exits": [{"label": "Return 400", "code": 400}]},
-                       {"name": "Auth", "exits": [{"label": "Return 401", "code": 401}]},
-                       {"name": "Business Logic", "exits": [{"label": "Return 500", "code": 500}]},
-                       {"name": "Response", "taps": ["log", "metrics"]}]}
+    return {"stages": ["Request", "Validation", "Auth", "Business Logic",
+                       {"name": "Response", "taps": "log + metrics"}],
+            "exits": [{"from": "Validation", "status": 400}, {"from": "Auth", "status": 401},
+                      {"from": "Business Logic", "status": 500}]}
 
 
 def generate(out: Path, count: int = 500, markdown: Path | None = None) -> list[Decision]:
     rng = random.Random(count)
     log, _ = init_log(out, "decisions")
-    template = load_template("madr")
+    template, with_lifecycle = load_template("madr"), load_template("backend")
     decisions: list[Decision] = []
     for n in range(1, count + 1):
         w, a, b = rng.choice(WORDS), rng.choice(TECH), rng.choice(TECH)
@@ -66,7 +66,7 @@ def generate(out: Path, count: int = 500, markdown: Path | None = None) -> list[
             decisions[n - 3].links.append(Link("relates-to", d.stem))
         decisions.append(d)
     for i, d in enumerate(decisions, start=1):
-        nb = notebook_from_template(template, d)
+        nb = notebook_from_template(with_lifecycle if i % 7 == 0 else template, d)
         body = PARAGRAPH.format(w=d.tags[0], n=100 * i, a=d.title.split()[1], b=d.tags[1])
         nb["cells"][1]["source"] = f"## Context and Problem Statement\n\n{body}"
         log.path_for(d.number, d.slug).write_text(dumps_notebook(nb), encoding="utf-8")

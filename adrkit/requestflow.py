@@ -780,10 +780,13 @@ class Lifecycle:
         self._checked(lambda lc: setattr(lc.stage(stage), attr, parsed))
 
     # --- renderers -----------------------------------------------------------------
-    def to_dot(self) -> str:
+    def to_dot(self, *, title: bool = True) -> str:
         """Graphviz DOT, left to right: the happy path bold, failure exits dashed red,
-        taps dotted grey, async hops (queues) dashed purple, dependencies orange."""
-        return _Dot(self).render()
+        taps dotted grey, async hops (queues) dashed purple, dependencies orange.
+
+        With `title=False` the drawing carries no title label, for a figure whose
+        caption shows the title instead."""
+        return _Dot(self, title=title).render()
 
     def to_mermaid(self) -> str:
         """A Mermaid flowchart (LR) for markdown; GitHub renders it."""
@@ -863,8 +866,9 @@ def _style(kind: str, **extra: Any) -> dict[str, Any]:
 class _Dot:
     """Builds the DOT text of one lifecycle; node ids are generated, never user text."""
 
-    def __init__(self, lifecycle: Lifecycle):
+    def __init__(self, lifecycle: Lifecycle, *, title: bool = True):
         self.lc = lifecycle
+        self.title = lifecycle.title if title else ""
         self.lines: list[str] = []
 
     def node(self, node_id: str, **attrs: Any) -> None:
@@ -884,7 +888,7 @@ class _Dot:
     def render(self) -> str:
         lc = self.lc
         head = [f"digraph {dot_quote('lifecycle ' + lc.name)} {{",
-                f"  graph {dot_attrs({'rankdir': 'LR', 'fontname': FONT, 'nodesep': 0.3, 'ranksep': 0.45, 'bgcolor': 'transparent', 'label': lc.title or None, 'labelloc': 't' if lc.title else None, 'fontsize': 14})}",
+                f"  graph {dot_attrs({'rankdir': 'LR', 'fontname': FONT, 'nodesep': 0.3, 'ranksep': 0.45, 'bgcolor': 'transparent', 'label': self.title or None, 'labelloc': 't' if self.title else None, 'fontsize': 14})}",
                 f"  node {dot_attrs({'fontname': FONT, 'fontsize': 11, 'shape': 'box', 'style': 'rounded', 'margin': '0.15,0.06'})}",
                 f"  edge {dot_attrs({'fontname': FONT, 'fontsize': 9, 'arrowsize': 0.7})}"]
         ids = {s.name: f"s{i}" for i, s in enumerate(lc.stages)}

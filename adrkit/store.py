@@ -43,6 +43,7 @@ class Config:
     site_title: str = "Architecture decisions"
     site_logo: str | None = None
     site_out: str = "site"
+    site_guides: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -78,6 +79,7 @@ class Config:
                    template=str(data.get("template") or "madr"),
                    site_title=str(site.get("title") or cls.site_title),
                    site_logo=site.get("logo"), site_out=str(site.get("out") or "site"),
+                   site_guides=_guides(site.get("guides"), path),
                    extra={k: v for k, v in data.items() if k not in known})
 
     def dump(self) -> str:
@@ -85,8 +87,33 @@ class Config:
                                 "site": {"title": self.site_title, "out": self.site_out}}
         if self.site_logo:
             data["site"]["logo"] = self.site_logo
+        if self.site_guides:
+            data["site"]["guides"] = list(self.site_guides)
         data.update(self.extra)
         return "# adrkit decision log settings\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _guides(value: Any, path: Path) -> list[str]:
+    """`site.guides`: a list of folders inside the project (a single folder is accepted
+    as a one-item list)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    fix = "write 'guides:' then indented '- notebooks' lines, folders relative to this file"
+    if not isinstance(value, list):
+        raise FormatError("'site.guides' must be a list of folders", path=path, where="site.guides", fix=fix)
+    out = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise FormatError(f"'site.guides' holds {item!r}, not a folder name", path=path,
+                              where="site.guides", fix=fix)
+        folder = Path(item.strip())
+        if folder.is_absolute() or ".." in folder.parts:
+            raise FormatError(f"'site.guides: {item}' points outside the project", path=path,
+                              where="site.guides", fix="give a folder inside the project, e.g. 'notebooks'")
+        out.append(folder.as_posix())
+    return out
 
 
 @dataclass

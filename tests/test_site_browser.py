@@ -250,3 +250,43 @@ def test_axe_finds_no_serious_violations(site, browser, scheme):
         page.goto(url(site, name))
         assert _axe(page) == [], name
     w.close(broken_images_expected=True)
+
+
+@pytest.fixture(scope="module")
+def guides_site(tmp_path_factory):
+    from test_publish_guides import guide_site
+
+    root = tmp_path_factory.mktemp("browser-guides")
+    report = guide_site(root)
+    assert not report.failures, report.failures
+    return root / "site"
+
+
+def test_guide_pages_load_from_file_urls_and_search_finds_them(guides_site, watch):
+    from test_publish_guides import GUIDE_WORD
+
+    page = watch.page()
+    page.goto(url(guides_site, "index.html"))
+    page.click('.site-nav a[href="guides/index.html"]')
+    page.wait_for_url("**/guides/index.html")
+    page.click('a[href="tradeoff-walkthrough.html"]')
+    page.wait_for_url("**/guides/tradeoff-walkthrough.html")
+    assert page.text_content("h1").strip().startswith("Worked example")
+    # the shared stylesheet loaded from ../assets
+    assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position") == "absolute"
+    assert page.locator(".jp-InputArea-editor").count() >= 3  # code shown
+    assert page.evaluate("document.querySelector('img[src=\"files/img/flow.png\"]').naturalWidth") == 1
+    for name in ("getting-started.html", "zz-untitled.html", "index.html"):
+        page.goto(url(guides_site, f"guides/{name}"))
+        page.wait_for_load_state("load")
+    # the header search of a guide page searches the index, which lists matching guides
+    page.fill("#site-q", GUIDE_WORD)
+    page.press("#site-q", "Enter")
+    page.wait_for_url(f"**/index.html?q={GUIDE_WORD}")
+    assert page.is_visible("#guide-results")
+    assert page.locator("#guide-results li:not([hidden])").count() == 1
+    assert GUIDE_WORD in page.text_content("#guide-results li:not([hidden]) .snippet")
+    page.click('#guide-results a[href="guides/tradeoff-walkthrough.html"]')
+    page.wait_for_url("**/guides/tradeoff-walkthrough.html")
+    page.click('.site-nav a[href="../timeline.html"]')
+    page.wait_for_url("**/timeline.html")

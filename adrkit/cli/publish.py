@@ -20,7 +20,8 @@ def register(sub: Any) -> None:
         "build", help="build the static decision site",
         description="Turn the decision log into a static site: one page per decision, an index "
                     "with filters and offline search, a timeline, the decision graph, "
-                    "decisions.json and an Atom feed. Unchanged decisions are taken from a cache "
+                    "decisions.json and an Atom feed, and a page per guide (tutorial notebooks "
+                    "from --guides or site.guides). Unchanged pages are taken from a cache "
                     "(.adrkit-cache/ beside .adrkit.yaml); the site is swapped in whole.")
     _common(build)
     build.add_argument("--strict", action="store_true",
@@ -43,6 +44,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--execute", action="store_true",
                         help="re-run each notebook with nbclient before converting (cached by content)")
     parser.add_argument("--drafts", action="store_true", help="publish draft decisions too")
+    parser.add_argument("--guides", metavar="DIR", type=Path, action="append",
+                        help="publish the top-level notebooks of DIR as guides (tutorials, worked "
+                             "examples; code shown, no front matter needed; --execute does not run "
+                             "them); repeatable; replaces site.guides of .adrkit.yaml")
     parser.add_argument("--serial", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -50,7 +55,7 @@ def _options(args: Any) -> Any:
     from ..publish import BuildOptions
 
     return BuildOptions(out=args.out, strict=args.strict, execute=args.execute, drafts=args.drafts,
-                        parallel=False if args.serial else None)
+                        parallel=False if args.serial else None, guides=args.guides)
 
 
 def _progress(message: str) -> None:

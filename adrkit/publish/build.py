@@ -7,6 +7,10 @@
    index, the timeline, the graph, `decisions.json` and the feed
 6. write the site into a staging folder and swap it in; prune the cache; report
 
+Guides (tutorial notebooks from the guide folders, see `guides`) go through the same
+stages beside the decisions: discovered and keyed by content, taken from the cache or
+converted by the same exporter, checked, and written to `guides/`.
+
 Nothing is written to the output folder before stage 6, so a build that fails leaves
 the previous site as it was. One notebook that cannot be read or converted is reported
 with its file and the reason, and the rest of the site is built.
@@ -15,21 +19,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import AdrkitError
+from ..errors import AdrkitError, UsageError
 from ..model import Decision, parse_filename
 from ..notebook_io import decision_from_notebook, load_template, loads_notebook
 from ..store import DecisionLog
 from .cache import PageCache, code_fingerprint, page_key
+from .guides import GUIDES_DIR, GuidePage, guide_notebooks, guide_slug
 from .links import Page, SiteLinks
 from .output import SiteWriter, check_out_dir
 from .report import BuildReport, Problem
 
-__all__ = ["BuildOptions", "build_site", "ASSETS"]
+__all__ = ["BuildOptions", "build_site", "guide_folders", "ASSETS"]
 
 ASSETS = Path(__file__).with_name("assets")
 Progress = Callable[[str], None]
@@ -43,6 +49,7 @@ class BuildOptions:
     drafts: bool = False           # publish drafts too
     cache_dir: Path | None = None  # default: <project>/.adrkit-cache/publish
     parallel: bool | None = None   # None: a process pool when there are many pages
+    guides: list[Path] | None = None  # guide folders; None: site.guides of .adrkit.yaml
 
 
 @dataclass
@@ -58,10 +65,27 @@ class _Source:
 
 
 @dataclass
+class _GuideSource:
+    """A guide notebook found in a guide folder (stage 1)."""
+
+    path: Path
+    folder: Path
+    slug: str
+    raw: bytes
+    guide_log: str  # the decision folder, relative to the guide's folder
+    key: str
+
+    @property
+    def stem(self) -> str:
+        return f"{GUIDES_DIR}/{self.slug}"
+
+
+@dataclass
 class _State:
     report: BuildReport
     pages: list[Page] = field(default_factory=list)
     unpublished: dict[str, Decision] = field(default_factory=dict)
+    guides: list[GuidePage] = field(default_factory=list)
 
 
 def default_out(log: DecisionLog) -> Path:
@@ -79,17 +103,22 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
     say = progress or (lambda message: None)
     started = time.perf_counter()
     out = Path(options.out) if options.out else default_out(log)
-    check_out_dir(out, [log.dir, log.config.root])
-    cache = PageCache(options.cache_dir or default_cache(log))
     state = _State(BuildReport(out=out))
+    folders = guide_folders(log, options, state.report.warnings)
+    check_out_dir(out, [log.dir, log.config.root, *folders])
+    cache = PageCache(options.cache_dir or default_cache(log))
 
     sources = _discover(log, options, state)                                   # 1
+    guide_sources = _discover_guides(log, folders, state)
     jobs = _from_cache(sources, cache, options, state)                         # 2, 3
-    from_cache = len(state.pages)
-    if jobs:
-        _convert(log, jobs, cache, options, state, say)                        # 4
+    guide_jobs = _guides_from_cache(guide_sources, cache, state)
+    from_cache = len(state.pages) + len(state.guides)
+    if jobs or guide_jobs:
+        _convert(log, jobs, cache, options, state, say, guide_jobs)            # 4
     state.report.skipped = from_cache
     state.pages.sort(key=lambda p: (p.decision.number, p.stem))
+    order = {src.stem: i for i, src in enumerate(guide_sources)}
+    state.guides.sort(key=lambda g: order.get(g.stem, len(order)))
     links = SiteLinks(state.pages, state.unpublished)                          # 5
     _check(log, links, state)
     manifest_key = str(out.absolute())
@@ -106,6 +135,7 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
     cache.prune()
     cache.close()
     state.report.pages = len(state.pages)
+    state.report.guides = len(state.guides)
     state.report.seconds = time.perf_counter() - started
     return state.report
 
@@ -144,7 +174,88 @@ def _discover(log: DecisionLog, options: BuildOptions, state: _State) -> list[_S
     return sources
 
 
+def guide_folders(log: DecisionLog, options: BuildOptions, warnings: list[Problem]) -> list[Path]:
+    """The guide folders of a build: `options.guides` (relative to the working folder;
+    a missing one is a usage error), else `site.guides` of the settings (relative to
+    the project root; a missing one is a warning)."""
+    if options.guides is not None:
+        folders = []
+        for folder in options.guides:
+            path = Path(folder).absolute()
+            if not path.is_dir():
+                raise UsageError(f"--guides {folder}: no such folder",
+                                 fix="give a folder that holds tutorial notebooks, e.g. notebooks")
+            folders.append(path)
+        return list(dict.fromkeys(folders))
+    folders = []
+    for rel in log.config.site_guides:
+        path = log.config.root / rel
+        if not path.is_dir():
+            warnings.append(Problem("config", f"guides folder '{rel}' does not exist",
+                                    str(log.config.path), "site.guides",
+                                    "fix the path (relative to .adrkit.yaml) or remove it"))
+            continue
+        folders.append(path)
+    return list(dict.fromkeys(folders))
+
+
+def _discover_guides(log: DecisionLog, folders: list[Path], state: _State) -> list[_GuideSource]:
+    """Top-level notebooks of each guide folder, by folder then name; the log's own
+    records are never guides."""
+    records = {p.resolve() for p in log.record_paths()}
+    taken: set[str] = set()
+    sources = []
+    for folder in folders:
+        guide_log = Path(os.path.relpath(log.dir.resolve(), folder.resolve())).as_posix()
+        try:
+            paths = guide_notebooks(folder, records)
+        except OSError as exc:
+            state.report.warnings.append(Problem("unreadable", f"cannot be listed: {exc.strerror}", str(folder)))
+            continue
+        for path in paths:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                state.report.failures.append(Problem("unreadable", f"cannot be read: {exc.strerror}", str(path)))
+                continue
+            base = slug = guide_slug(path.name)
+            n = 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            taken.add(slug)
+            sources.append(_GuideSource(path, folder, slug, raw, guide_log,
+                                        page_key(raw, None, execute=False, guide=guide_log)))
+    return sources
+
+
 # --- 2, 3. cache and reading -------------------------------------------------------
+
+def _guides_from_cache(sources: list[_GuideSource], cache: PageCache, state: _State) -> list[_GuideSource]:
+    """Guides whose key the cache knows go straight to the site; returns the rest."""
+    jobs = []
+    for src in sources:
+        entry = cache.get(src.key)
+        if entry is not None and isinstance(entry.get("guide"), dict):
+            state.guides.append(_guide_page(src, entry["guide"]))
+        else:
+            jobs.append(src)
+    return jobs
+
+
+def _guide_page(src: _GuideSource, converted: dict[str, Any]) -> GuidePage:
+    problems = []
+    for dropped in converted.get("dropped") or []:
+        problems.append(Problem("remote-image", f"image from another host left out: {dropped}",
+                                str(src.path), "text", "copy the image into the guides folder and link it"))
+    for outside in converted.get("outside") or []:
+        problems.append(Problem("broken-link", f"'{outside}' points outside the guides folder, "
+                                "so the site cannot include it", str(src.path), "text",
+                                "move the file into the guides folder or link it by URL"))
+    return GuidePage(src.slug, src.path, src.folder, title=str(converted.get("title") or src.path.stem),
+                     titled=bool(converted.get("titled")), body=converted.get("body", ""),
+                     text=converted.get("text", ""), mentions=list(converted.get("decisions") or []),
+                     files=list(converted.get("files") or []), problems=problems)
+
 
 def _from_cache(sources: list[_Source], cache: PageCache, options: BuildOptions,
                 state: _State) -> list[tuple[_Source, Decision, dict[str, Any]]]:
@@ -202,11 +313,15 @@ def _page(decision: Decision, path: Path, converted: dict[str, Any]) -> Page:
 # --- 4. convert ---------------------------------------------------------------------
 
 def _convert(log: DecisionLog, jobs: list[tuple[_Source, Decision, dict[str, Any]]], cache: PageCache,
-             options: BuildOptions, state: _State, say: Progress) -> None:
+             options: BuildOptions, state: _State, say: Progress,
+             guide_jobs: list[_GuideSource] | None = None) -> None:
     from .convert import POOL_THRESHOLD, Job, convert_all, worker_count
 
     work = [Job(stem=src.path.stem, path=str(src.path), raw=src.raw, data_path=str(src.path.with_suffix(".yaml")),
                 execute=options.execute, cwd=str(log.dir)) for src, _, _ in jobs]
+    guides = {src.stem: src for src in guide_jobs or []}
+    work += [Job(stem=src.stem, path=str(src.path), raw=src.raw, data_path="", cwd=str(src.folder),
+                 guide=True, guide_log=src.guide_log) for src in guides.values()]
     by_stem = {src.path.stem: (src, decision, entry) for src, decision, entry in jobs}
     total = len(work)
     step = max(1, total // 10)
@@ -221,6 +336,16 @@ def _convert(log: DecisionLog, jobs: list[tuple[_Source, Decision, dict[str, Any
             say(f"converted {done}/{of}")
 
     for result in convert_all(work, parallel=options.parallel, progress=tick):
+        if result.stem in guides:
+            guide = guides[result.stem]
+            if result.error:
+                state.report.failures.append(Problem("conversion", f"could not be converted: {result.error}",
+                                                     str(guide.path)))
+                continue
+            cache.put(guide.key, {"guide": result.to_dict()})
+            state.guides.append(_guide_page(guide, result.to_dict()))
+            state.report.converted += 1
+            continue
         src, decision, entry = by_stem[result.stem]
         if result.error:
             state.report.failures.append(Problem("conversion", f"could not be converted: {result.error}",
@@ -259,6 +384,16 @@ def _check(log: DecisionLog, links: SiteLinks, state: _State) -> None:
                                         str(page.path), "sections",
                                         f"add a markdown cell headed '{'#' * section.level} {section.heading}' "
                                         f"(template {name})"))
+    for guide in state.guides:
+        warnings.extend(guide.problems)
+        for ref in guide.mentions:
+            if not links.exists(ref):
+                warnings.append(Problem("broken-link", f"the guide links to '{ref}', which is not a decision "
+                                        "in this log", str(guide.path), "text", "fix the link or remove it"))
+        for rel in guide.files:
+            if not (guide.folder / rel).is_file():
+                warnings.append(Problem("broken-link", f"links to '{rel}', which does not exist",
+                                        str(guide.path), "text", "add the file or fix the link"))
 
 
 def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageCache,
@@ -268,20 +403,28 @@ def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageC
 
     config = log.config
     logo = _logo(log, writer, state)
-    renderer = SiteRenderer(SiteSettings(title=config.site_title, logo=logo, drafts=options.drafts),
+    guides = state.guides
+    renderer = SiteRenderer(SiteSettings(title=config.site_title, logo=logo, drafts=options.drafts,
+                                         guides=bool(guides)),
                             bytecode_dir=cache.dir / "templates")
     pages = state.pages
     for i, page in enumerate(pages):
         prev = pages[i - 1] if i > 0 else None
         nxt = pages[i + 1] if i + 1 < len(pages) else None
         writer.write(page.href, renderer.decision(page, links, prev, nxt))
-    writer.write("index.html", renderer.index(pages))
+    for i, guide in enumerate(guides):
+        prev = guides[i - 1] if i > 0 else None
+        nxt = guides[i + 1] if i + 1 < len(guides) else None
+        writer.write(guide.href, renderer.guide(guide, prev, nxt))
+    if guides:
+        writer.write(f"{GUIDES_DIR}/index.html", renderer.guides(guides))
+    writer.write("index.html", renderer.index(pages, guides))
     writer.write("timeline.html", renderer.timeline(pages))
     svg, note = _graph(renderer, pages, links, cache)
     writer.write("graph.html", renderer.graph(pages, links, svg, note))
     writer.write("decisions.json", decisions_json(pages, links, config.site_title))
     writer.write("feed.xml", atom_feed(pages, config.site_title))
-    writer.write("search-index.js", search_index_js(pages))
+    writer.write("search-index.js", search_index_js(pages, guides))
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             writer.copy(f"assets/{asset.name}", asset)
@@ -292,6 +435,13 @@ def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageC
             if rel not in copied and source.is_file():
                 writer.copy(f"files/{rel}", source)
                 copied.add(rel)
+    for guide in guides:
+        for rel in guide.files:
+            source = guide.folder / rel
+            target = f"{GUIDES_DIR}/files/{rel}"
+            if target not in copied and source.is_file():
+                writer.copy(target, source)
+                copied.add(target)
 
 
 def _logo(log: DecisionLog, writer: SiteWriter, state: _State) -> str | None:

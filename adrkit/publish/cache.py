@@ -24,8 +24,9 @@ CACHE_FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Files whose content changes what a converted body looks like.
 _BODY_SOURCES = ("publish/prepare.py", "publish/sanitize.py", "publish/convert.py",
-                 "publish/renders.py", "tradeoff.py", "requestflow.py", "render/__init__.py",
-                 "render/graphviz.py", "render/diagrams.py", "datafile.py", "notebook_io.py")
+                 "publish/renders.py", "publish/guides.py", "tradeoff.py", "requestflow.py",
+                 "render/__init__.py", "render/graphviz.py", "render/diagrams.py", "datafile.py",
+                 "notebook_io.py")
 
 
 @lru_cache(maxsize=1)
@@ -55,9 +56,13 @@ def _dist_version(name: str) -> str:
         return "-"
 
 
-def page_key(notebook: bytes, data: bytes | None, *, execute: bool) -> str:
+def page_key(notebook: bytes, data: bytes | None, *, execute: bool, guide: str | None = None) -> str:
+    """The cache key of a page; a guide's key also holds the decision folder as seen
+    from the guide (its links depend on it)."""
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(b"execute" if execute else b"stored")
+    if guide is not None:
+        digest.update(b"guide\0" + guide.encode("utf-8"))
     digest.update(hashlib.sha256(notebook).digest())
     digest.update(hashlib.sha256(data).digest() if data is not None else b"no data file")
     return digest.hexdigest()

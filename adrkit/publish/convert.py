@@ -5,6 +5,9 @@ based on `lab`, validating once per notebook) and one sanitizer, and reuses both
 every notebook it converts. A cold build spreads the notebooks over a process pool,
 each worker building its own `Converter` once; a small build converts in-process.
 
+A guide (`Job.guide`) is converted by the same exporter and sanitizer, prepared as a
+guide (code shown, no data file) and with links rewritten for a page in `guides/`.
+
 A notebook that cannot be converted (invalid JSON structure, a failing cell under
 `--execute`, a renderer error) comes back as a `Converted` with `error` set, so the
 build reports it and goes on.
@@ -42,7 +45,8 @@ _SKIP_TEXT = re.compile(r"<svg\b.*?</svg>|<a class=\"anchor-link\"[^>]*>[^<]*</a
 
 @dataclass
 class Job:
-    """One notebook to convert: its bytes as hashed, and where its data file is."""
+    """One notebook to convert: its bytes as hashed, and where its data file is. A guide
+    has no data file; `guide_log` is the decision folder relative to its folder."""
 
     stem: str
     path: str
@@ -51,6 +55,8 @@ class Job:
     base: str = ""
     execute: bool = False
     cwd: str = "."
+    guide: bool = False
+    guide_log: str = ""
 
 
 @dataclass
@@ -68,6 +74,8 @@ class Converted:
     shown: dict[str, list[str]] = field(default_factory=dict)
     problems: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
+    title: str = ""       # guides: the first H1, else the file name
+    titled: bool = False  # guides: the title came from an H1 in the body
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -124,6 +132,8 @@ class Converter:
             return Converted(job.stem, error=_reason(exc))
 
     def _convert(self, job: Job) -> Converted:
+        if job.guide:
+            return self._convert_guide(job)
         nb = loads_notebook(job.raw, path=job.path)
         data_problem = None
         try:
@@ -144,6 +154,21 @@ class Converter:
             files=found.files, outside=found.outside, dropped=found.dropped,
             sections=[[s.key, s.heading] for s in sections_of(nb)], shown=prepared.shown,
             problems=[p.to_dict() for p in prepared.problems])
+
+    def _convert_guide(self, job: Job) -> Converted:
+        from .guides import guide_title
+
+        nb = loads_notebook(job.raw, path=job.path)
+        title, titled = guide_title(nb, Path(job.path).stem)
+        prepared = prepare_notebook(nb, {}, guide=True)
+        node = self._nbformat.from_dict(prepared.notebook)
+        self._rejoin_lines(node)
+        body, _ = self._exporter.from_notebook_node(
+            node, resources={"metadata": {"name": Path(job.path).stem, "path": job.cwd}})
+        clean, found = self._sanitizer.clean(body, guide_log=job.guide_log)
+        return Converted(stem=job.stem, body=clean, text=page_text(clean), decisions=found.decisions,
+                         files=found.files, outside=found.outside, dropped=found.dropped,
+                         title=title, titled=titled)
 
     def _execute(self, nb: dict[str, Any], job: Job) -> dict[str, Any]:
         from nbclient import NotebookClient

@@ -1,4 +1,6 @@
-"""Stage 5, the human-readable pages: each decision, the index, the timeline, the graph.
+"""Stage 5, the human-readable pages: each decision, the index, the timeline, the graph,
+and each guide with the guides list (one folder down, in `guides/`: every link from a
+page there to the rest of the site is prefixed with `root`, '../').
 
 Pages are Jinja templates in `templates/site/` with autoescaping on, so every string
 from a record (title, tags, names, status) is escaped; the only markup inserted as is
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from .guides import GuidePage
 from .links import Page, SiteLinks, Target
 from .renders import GraphEdge, GraphNode
 
@@ -34,6 +37,7 @@ class SiteSettings:
     logo: str | None = None  # path inside the site, e.g. assets/logo.svg
     lang: str = "en"
     drafts: bool = False
+    guides: bool = False  # the site has guides: the navigation links to them
 
 
 class SiteRenderer:
@@ -54,13 +58,14 @@ class SiteRenderer:
             undefined=jinja2.StrictUndefined, bytecode_cache=cache)
         self._templates: dict[str, Any] = {}
         self._common = {"site_title": settings.title, "logo": settings.logo, "csp": CSP,
-                        "version": __version__, "lang": settings.lang}
+                        "version": __version__, "lang": settings.lang, "has_guides": settings.guides,
+                        "root": ""}
 
     def _render(self, name: str, **context: Any) -> str:
         template = self._templates.get(name)
         if template is None:
             template = self._templates[name] = self.env.get_template(name)
-        return template.render(**self._common, **context)
+        return template.render({**self._common, **context})
 
     # --- one decision ---------------------------------------------------------
     def decision(self, page: Page, links: SiteLinks, prev: Page | None, next: Page | None) -> str:
@@ -81,7 +86,7 @@ class SiteRenderer:
             next=Target(next.caption, next.href) if next else None)
 
     # --- the index ------------------------------------------------------------
-    def index(self, pages: list[Page]) -> str:
+    def index(self, pages: list[Page], guides: list[GuidePage] | None = None) -> str:
         rows = []
         tags: set[str] = set()
         for page in pages:
@@ -95,7 +100,21 @@ class SiteRenderer:
 
         statuses = [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
         return self._render("index.html.j2", active="index", rows=rows, statuses=statuses,
-                            tags=sorted(tags, key=str.lower), drafts=self.settings.drafts)
+                            tags=sorted(tags, key=str.lower), drafts=self.settings.drafts,
+                            guides=[{"stem": g.stem, "title": g.title, "href": g.href} for g in guides or []])
+
+    # --- guides ------------------------------------------------------------------
+    def guide(self, page: GuidePage, prev: GuidePage | None, next: GuidePage | None) -> str:
+        return self._render(
+            "guide.html.j2", active="guides", root="../", g=page, body=page.body,
+            source=page.path.name,
+            prev=Target(prev.title, f"{prev.slug}.html") if prev else None,
+            next=Target(next.title, f"{next.slug}.html") if next else None)
+
+    def guides(self, guides: list[GuidePage]) -> str:
+        items = [{"title": g.title, "href": f"{g.slug}.html", "source": g.path.name,
+                  "summary": _summary(g.text, g.title)} for g in guides]
+        return self._render("guides.html.j2", active="guides", root="../", items=items)
 
     # --- the timeline -----------------------------------------------------------
     def timeline(self, pages: list[Page]) -> str:
@@ -123,3 +142,12 @@ class SiteRenderer:
         return self._render("graph.html.j2", active="graph", svg=svg, note=note,
                             nodes=len(pages), edges=edges)
 
+
+
+def _summary(text: str, title: str, limit: int = 220) -> str:
+    """The opening words of a guide, without its title."""
+    if title and text.startswith(title):
+        text = text[len(title):].lstrip(" #")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"

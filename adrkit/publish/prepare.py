@@ -13,6 +13,12 @@
   JavaScript and widget views are dropped, and so is any output that is a widget;
 - widget state in the notebook metadata is dropped.
 
+A guide (`guide=True`: a tutorial notebook, not a decision) differs in three ways: code
+inputs are shown unless tagged `remove-input` / `hide-input`, tagged widget cells keep
+their stored outputs (a guide has no data file), and an output that is a widget or
+JavaScript keeps its rich static alternatives (HTML, SVG, images, markdown) rather than
+being dropped whole; its plain-text repr is dropped with it.
+
 It also reports what the data file holds that no cell shows (stale) and what cannot be
 rendered (invalid).
 """
@@ -35,6 +41,7 @@ REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "hide-output"})
 STATIC_MIMETYPES = ("text/html", "text/markdown", "text/latex", "image/svg+xml", "image/png",
                     "image/jpeg", "text/plain", "text/vnd.mermaid")
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_SCRIPTED = (_WIDGET_VIEW, "application/javascript", "text/javascript")
 _KW_NAME = re.compile(r"""\bname\s*=\s*(["'])(?P<name>.+?)\1""")
 _POS_NAME = re.compile(r"""\(\s*(["']).*?\1\s*,\s*(["'])(?P<name>.+?)\2""")
 
@@ -57,7 +64,9 @@ def _tags(cell: dict[str, Any]) -> set[str]:
     return {str(t) for t in tags} if isinstance(tags, list) else set()
 
 
-def _static_outputs(outputs: list[Any]) -> list[dict[str, Any]]:
+def _static_outputs(outputs: list[Any], *, fallbacks: bool = False) -> list[dict[str, Any]]:
+    """The outputs a static page can show. With `fallbacks`, a widget or JavaScript
+    output keeps its rich alternatives (not its text/plain repr) instead of being dropped."""
     kept = []
     for out in outputs or []:
         if not isinstance(out, dict):
@@ -69,9 +78,12 @@ def _static_outputs(outputs: list[Any]) -> list[dict[str, Any]]:
         if kind not in ("display_data", "execute_result"):
             continue
         data = out.get("data") or {}
-        if _WIDGET_VIEW in data:
+        scripted = any(k in data for k in _SCRIPTED)
+        if scripted and not fallbacks and _WIDGET_VIEW in data:
             continue
         static = {k: v for k, v in data.items() if k in STATIC_MIMETYPES}
+        if scripted and fallbacks:
+            static.pop("text/plain", None)
         if not static:
             continue
         metadata = out.get("metadata") or {}
@@ -85,8 +97,9 @@ def _render_output(html: str) -> dict[str, Any]:
 
 
 def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
-                     data_problem: Problem | None = None) -> Prepared:
-    """A copy of `nb` ready for conversion, with the tables shown and any problems."""
+                     data_problem: Problem | None = None, guide: bool = False) -> Prepared:
+    """A copy of `nb` ready for conversion, with the tables shown and any problems.
+    `guide=True` prepares a tutorial notebook (see the module docstring)."""
     result = Prepared(notebook={})
     shown: dict[str, list[str]] = {kind: [] for kind in KIND_TAGS.values()}
     cells = list(nb.get("cells") or [])
@@ -102,7 +115,7 @@ def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
             continue
         cell = dict(cell)
         metadata = dict(cell.get("metadata") or {})
-        kind = next((KIND_TAGS[t] for t in sorted(tags) if t in KIND_TAGS), None)
+        kind = None if guide else next((KIND_TAGS[t] for t in sorted(tags) if t in KIND_TAGS), None)
         if kind is not None:
             name = table_name(cell_text(cell))
             shown[kind].append(name)
@@ -119,8 +132,8 @@ def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
         elif tags & REMOVE_OUTPUT_TAGS:
             cell["outputs"] = []
         else:
-            cell["outputs"] = _static_outputs(cell.get("outputs") or [])
-        show_input = bool(tags & SHOW_INPUT_TAGS) and not tags & REMOVE_INPUT_TAGS
+            cell["outputs"] = _static_outputs(cell.get("outputs") or [], fallbacks=guide)
+        show_input = (guide or bool(tags & SHOW_INPUT_TAGS)) and not tags & REMOVE_INPUT_TAGS
         if not show_input:
             metadata["transient"] = {**(metadata.get("transient") or {}), "remove_source": True}
             if not cell["outputs"]:

@@ -51,6 +51,7 @@ class BuildReport:
 
     out: Path
     pages: int = 0
+    guides: int = 0
     converted: int = 0
     skipped: int = 0
     warnings: list[Problem] = field(default_factory=list)
@@ -68,7 +69,10 @@ class BuildReport:
         return 0
 
     def summary(self) -> str:
-        parts = [f"built {self.pages} page{'s' if self.pages != 1 else ''}",
+        built = f"built {self.pages} page{'s' if self.pages != 1 else ''}"
+        if self.guides:
+            built += f" and {self.guides} guide{'s' if self.guides != 1 else ''}"
+        parts = [built,
                  f"{self.converted} converted", f"{self.skipped} skipped (unchanged)",
                  f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"]
         if self.failures:

@@ -15,6 +15,12 @@ policy, URLs are checked and rewritten per element:
 - in-page anchors follow the `nb-` prefix given to every id from a notebook, so notebook
   ids never collide with the page's own.
 
+A guide's page lives one folder down (`guides/`), so a guide is cleaned with
+`guide_log`, the decision folder as seen from the guide's folder: a link to a notebook
+in that folder becomes `../<stem>.html`, a link to another top-level notebook of the
+guide's folder becomes that guide's page, and other relative files are recorded
+relative to the guide's folder (the build copies them to `guides/files/`).
+
 `Sanitizer.clean(html, base)` returns the clean HTML and what was found (`Found`).
 """
 from __future__ import annotations
@@ -122,6 +128,7 @@ class Sanitizer:
 
         self._found = Found()
         self._base = ""
+        self._guide_log: str | None = None
         self._cleaner = nh3.Cleaner(
             tags=_HTML_TAGS | _SVG_TAGS,
             clean_content_tags={"script", "style", "noscript", "iframe", "object", "embed",
@@ -137,15 +144,19 @@ class Sanitizer:
             id_prefix=ID_PREFIX,
         )
 
-    def clean(self, html: str, base: str = "") -> tuple[str, Found]:
+    def clean(self, html: str, base: str = "", *, guide_log: str | None = None) -> tuple[str, Found]:
         """Sanitize `html`; relative URLs are taken relative to `base`, the folder of the
-        notebook inside the decision folder ('' for the folder itself)."""
+        notebook inside the decision folder ('' for the folder itself). With `guide_log`
+        (the decision folder relative to a guide's folder) links are rewritten for a
+        guide page."""
         self._found = Found()
         self._base = base
+        self._guide_log = posixpath.normpath(guide_log) if guide_log is not None else None
         try:
             out = self._cleaner.clean(html)
         finally:
             found, self._found = self._found, Found()
+            self._guide_log = None
         if "<img" in out:
             out = _IMG_WITHOUT_ALT.sub(r'<img alt="Image without a description"\1', out)
         found.decisions = list(dict.fromkeys(found.decisions))
@@ -192,13 +203,15 @@ class Sanitizer:
             return value
         return self._relative(tag, value)
 
-    def _relative(self, tag: str, value: str) -> str:
+    def _relative(self, tag: str, value: str) -> str | None:
         parts = urlsplit(value)
         path = unquote(parts.path)
         frag = f"#{ID_PREFIX}{parts.fragment}" if parts.fragment and not parts.fragment.startswith(ID_PREFIX) \
             else (f"#{parts.fragment}" if parts.fragment else "")
         if not path:
             return value
+        if self._guide_log is not None:
+            return self._guide_relative(tag, value, parts.query, path, frag)
         name = posixpath.basename(path)
         match = DECISION_LINK.match(name)
         if match and tag == "a" and not name.endswith("/"):
@@ -212,6 +225,27 @@ class Sanitizer:
         self._found.files.append(joined)
         query = f"?{parts.query}" if parts.query else ""
         return f"files/{quote(joined)}{query}{frag}"
+
+    def _guide_relative(self, tag: str, value: str, query: str, path: str, frag: str) -> str | None:
+        from .guides import guide_slug
+
+        joined = posixpath.normpath(posixpath.join(self._base, path))
+        name = posixpath.basename(path)
+        if tag == "a" and not path.endswith("/"):
+            match = DECISION_LINK.match(name)
+            if match and (posixpath.dirname(joined) or ".") == self._guide_log:
+                stem = match.group("stem")
+                self._found.decisions.append(stem)
+                return f"../{quote(stem)}.html{frag}"
+            if match and name.endswith(".html"):
+                return None  # a page of another log's site (a drawn graph in an output)
+            if "/" not in joined and name.endswith(".ipynb") and joined != "..":
+                return f"{quote(guide_slug(name))}.html{frag}"
+        if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+            self._found.outside.append(path)
+            return value
+        self._found.files.append(joined)
+        return f"files/{quote(joined)}{'?' + query if query else ''}{frag}"
 
 
 def _safe_functions(value: str) -> bool:

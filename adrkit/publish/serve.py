@@ -18,16 +18,17 @@ from pathlib import Path
 from typing import Callable
 
 from ..store import DecisionLog
-from .build import BuildOptions, build_site
+from .build import BuildOptions, build_site, guide_folders
 from .report import BuildReport
 
 __all__ = ["serve", "snapshot"]
 
 
-def snapshot(log: DecisionLog) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file a build reads, to notice changes."""
+def snapshot(log: DecisionLog, guides: list[Path] | None = None) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file a build reads, to notice changes; `guides` are the
+    guide folders."""
     seen: dict[str, tuple[int, int]] = {}
-    folders = [log.dir, log.dir / "templates"]
+    folders = [log.dir, log.dir / "templates", *(guides or [])]
     for folder in folders:
         try:
             entries = list(os.scandir(folder))
@@ -85,13 +86,19 @@ def _watch(log: DecisionLog, options: BuildOptions, say: Callable[[str], None],
            report: Callable[[BuildReport], None], interval: float, stop: threading.Event) -> None:
     from ..errors import AdrkitError
 
-    last = snapshot(log)
+    def folders() -> list[Path]:
+        try:
+            return guide_folders(log, options, [])
+        except AdrkitError:
+            return []
+
+    last = snapshot(log, folders())
     while not stop.wait(interval):
-        now = snapshot(log)
+        now = snapshot(log, folders())
         if now == last:
             continue
         time.sleep(0.1)  # let an editor finish writing the notebook and its data file
-        last = snapshot(log)
+        last = snapshot(log, folders())
         say("change seen, rebuilding")
         try:
             report(build_site(log, options, progress=say))

@@ -36,8 +36,9 @@ def figure_html(dot: str, *, kind: str = "diagram", caption: str = "",
 
 
 def lifecycle_html(lifecycle: "Lifecycle") -> str:
-    """The lifecycle's figure, captioned with its title."""
-    return figure_html(lifecycle.to_dot(), kind="lifecycle", caption=lifecycle.title)
+    """The lifecycle's figure, captioned with its title (the drawing itself is
+    untitled, so the title is shown and read out once)."""
+    return figure_html(lifecycle.to_dot(title=False), kind="lifecycle", caption=lifecycle.title)
 
 
 def decision_graph_svg(decisions: Iterable["Decision"],

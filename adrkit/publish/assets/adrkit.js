@@ -1,6 +1,7 @@
 /* adrkit site: filter, sort and search the decision index without a server.
    The search index is window.ADRKIT_SEARCH, set by search-index.js (a plain script,
-   so it loads from file:// too). Text from records is only ever set with textContent. */
+   so it loads from file:// too). Guides matching the words are listed below the table.
+   Text from records is only ever set with textContent. */
 (function () {
   "use strict";
 
@@ -14,6 +15,8 @@
   var tag = document.getElementById("tag");
   var count = document.getElementById("count");
   var empty = document.getElementById("no-results");
+  var guideSection = document.getElementById("guide-results");
+  var guides = guideSection ? Array.prototype.slice.call(guideSection.querySelectorAll("li[data-stem]")) : [];
   var index = (window.ADRKIT_SEARCH && window.ADRKIT_SEARCH.docs) || [];
   var docs = {};
   index.forEach(function (doc) { docs[doc.s] = doc; });
@@ -30,6 +33,12 @@
     row._head = fold([row.getAttribute("data-stem"), row.getAttribute("data-title"), tags.join(" ")].join(" "));
     row._text = String(doc.x || "");
     row._body = fold(row._text);
+  });
+  guides.forEach(function (item) {
+    var doc = docs[item.getAttribute("data-stem")] || {};
+    item._head = fold(item.getAttribute("data-title"));
+    item._text = String(doc.x || "");
+    item._body = fold(item._text);
   });
 
   function terms(text) {
@@ -66,6 +75,19 @@
     });
     count.textContent = shown + " of " + rows.length + " shown";
     empty.hidden = shown > 0;
+    var guidesShown = 0;
+    guides.forEach(function (item) {
+      var ok = words.length > 0 && !wantStatus && !wantTag && words.every(function (w) {
+        return item._head.indexOf(w) >= 0 || item._body.indexOf(w) >= 0;
+      });
+      item.hidden = !ok;
+      var snip = item.querySelector(".snippet");
+      var text = ok ? snippet(item, words) : "";
+      snip.textContent = text;
+      snip.hidden = !text;
+      if (ok) { guidesShown++; }
+    });
+    if (guideSection) { guideSection.hidden = guidesShown === 0; }
     remember();
   }
 

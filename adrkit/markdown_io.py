@@ -80,34 +80,11 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).strip()
 
 
-# Status words in languages seen in real folders; English ones are model.canonical_status's.
-_STATUS_ALIASES = {
-    "propose": "proposed", "accepte": "accepted", "rejete": "rejected", "refuse": "rejected",
-    "deprecie": "deprecated", "obsolete": "deprecated", "remplace": "superseded",
-    "brouillon": "draft", "en cours": "proposed", "valide": "accepted",
-    "vorgeschlagen": "proposed", "akzeptiert": "accepted", "angenommen": "accepted",
-    "abgelehnt": "rejected", "veraltet": "deprecated", "ersetzt": "superseded", "entwurf": "draft",
-    "propuesto": "proposed", "aceptado": "accepted", "rechazado": "rejected",
-    "obsoleto": "deprecated", "reemplazado": "superseded", "borrador": "draft",
-}
-
-
 def status_of(text: str | None) -> str | None:
     """The canonical status a status text means, in any spelling, or None."""
     if text is None:
         return None
-    text = _LINK.sub(" ", str(text))
-    found = canonical_status(text)
-    if found:
-        return found
-    words = " ".join(re.sub(r"[^\w\s-]", " ", _fold(text)).split())
-    for length in (2, 1):
-        tokens = words.split()
-        for i in range(len(tokens) - length + 1):
-            phrase = " ".join(tokens[i:i + length])
-            if phrase in _STATUS_ALIASES:
-                return _STATUS_ALIASES[phrase]
-    return None
+    return canonical_status(_LINK.sub(" ", str(text)))
 
 
 # Link words as adr-tools, MADR and log4brains write them, mapped to adrkit's link types.

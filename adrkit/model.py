@@ -49,6 +49,14 @@ _STATUS_WORDS = {
     "rejected": "rejected", "declined": "rejected", "refused": "rejected",
     "deprecated": "deprecated", "retired": "deprecated", "obsolete": "deprecated",
     "superseded": "superseded", "superceded": "superseded", "replaced": "superseded",
+    # French, German and Spanish, as seen in real folders (accents folded away)
+    "propose": "proposed", "accepte": "accepted", "rejete": "rejected", "refuse": "rejected",
+    "deprecie": "deprecated", "remplace": "superseded", "brouillon": "draft",
+    "en cours": "proposed", "valide": "accepted",
+    "vorgeschlagen": "proposed", "akzeptiert": "accepted", "angenommen": "accepted",
+    "abgelehnt": "rejected", "veraltet": "deprecated", "ersetzt": "superseded", "entwurf": "draft",
+    "propuesto": "proposed", "aceptado": "accepted", "rechazado": "rejected",
+    "obsoleto": "deprecated", "reemplazado": "superseded", "borrador": "draft",
 }
 
 
@@ -57,7 +65,8 @@ def canonical_status(text: str | None) -> str | None:
     "- Status: in review") to a canonical one, or None if nothing matches."""
     if text is None:
         return None
-    words = unicodedata.normalize("NFKC", str(text)).lower()
+    words = unicodedata.normalize("NFKD", str(text)).lower()
+    words = "".join(ch for ch in words if not unicodedata.combining(ch))  # accepté -> accepte
     words = re.sub(r"[^\w\s-]", " ", words)  # emoji, punctuation, brackets
     words = " ".join(words.replace("_", " ").split())
     if not words:

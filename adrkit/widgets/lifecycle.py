@@ -14,22 +14,18 @@ with no kernel. Errors inside callbacks are shown in the widget, never lost in a
 """
 from __future__ import annotations
 
-import datetime as _dt
 import html
-import traceback
 from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as W
 
-from ..datafile import DataFile, data_file
-from ..errors import AdrkitError, ConflictError, UsageError
+from ..errors import UsageError
 from ..requestflow import ANNOTATION_KINDS, TAPS, Lifecycle, annotation_fields, format_settings
+from .editor import DataEditor, button, text_input
 from .locate import data_path_for
 
 __all__ = ["LifecycleEditor", "lifecycle_editor"]
-
-_ALERT = '<div role="alert" style="color:#a00">'
 
 
 def lifecycle_editor(decision: str | Path, name: str = "main", **kwargs: Any) -> "LifecycleEditor":
@@ -38,35 +34,22 @@ def lifecycle_editor(decision: str | Path, name: str = "main", **kwargs: Any) ->
     return LifecycleEditor(data_path_for(decision), name, **kwargs)
 
 
-def _text(value: str = "", **kw: Any) -> W.Text:
-    return W.Text(value=value, continuous_update=False, **kw)
-
-
-def _button(description: str, tooltip: str, **kw: Any) -> W.Button:
-    return W.Button(description=description, tooltip=tooltip, **kw)
-
-
-class LifecycleEditor:
+class LifecycleEditor(DataEditor):
     """Edit one request lifecycle of one decision. `widget` is the ipywidgets view,
     `model` the current Lifecycle, `preview_html` the static diagram of it."""
 
+    kind = "lifecycles"
+    label = "Request lifecycle"
+    noun = "lifecycle"
+    css_class = "adrkit-lifecycle"
+    model: Lifecycle | None
+
     def __init__(self, path: str | Path, name: str = "main"):
-        self.path = Path(path)
-        self.name = name
-        self.model: Lifecycle | None = None
-        self.datafile: DataFile | None = None
         self.stored = False         # the file holds this lifecycle (else the default is shown)
-        self.dirty = False          # the model has an edit the file does not have yet
-        self.conflict = False       # the file changed on disk under us
-        self.error: str | None = None
-        self.saved_at: str | None = None
         self.selected: str | None = None
-        self._syncing = False
-        self._handles: list[Any] = []
         self._preview_key: str | None = None
         self._preview: str = ""
-        self._build()
-        self._guarded(self._load)()
+        super().__init__(path, name)
 
     # --- public actions -------------------------------------------------------------
     def select(self, stage: str) -> None:
@@ -82,16 +65,6 @@ class LifecycleEditor:
             self._refresh()
         return not self.dirty and self.stored
 
-    def reload(self) -> None:
-        """Take the file's current state, dropping any unsaved edit."""
-        self._load()
-
-    def overwrite(self) -> None:
-        """Write the current model even though the file changed on disk."""
-        if self.model is not None:
-            self._save(force=True)
-            self._refresh()
-
     def check_disk(self) -> bool:
         """True, and a notice in the widget, when the file changed on disk since it was
         read or written here."""
@@ -103,12 +76,12 @@ class LifecycleEditor:
             self._refresh()
         return True
 
+    # --- the static render ------------------------------------------------------------
     @property
     def preview_html(self) -> str:
         """The diagram as static HTML (the SVG inline): what the saved notebook shows."""
         if self.model is None:
-            return ('<div class="adrkit-lifecycle"><p>The request lifecycle could not be read: '
-                    f"{html.escape(self.error or 'unknown problem')}</p></div>")
+            return self._unreadable_html()
         dot = self.model.to_dot()
         if dot != self._preview_key:
             self._preview, self._preview_key = self.model.to_html(), dot
@@ -117,116 +90,44 @@ class LifecycleEditor:
     @property
     def preview_text(self) -> str:
         if self.model is None:
-            return f"Request lifecycle not readable: {self.error}"
+            return self._unreadable_text()
         return self.model.to_text()
 
-    # --- display -------------------------------------------------------------------------
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-        handle = display(self._bundle(), raw=True, display_id=True)
-        if handle is not None:
-            self._handles.append(handle)
-
-    def _bundle(self) -> dict[str, str]:
-        return {"text/html": self.preview_html, "text/plain": self.preview_text}
-
-    def __repr__(self) -> str:
-        return f"<LifecycleEditor {self.path.name} lifecycles.{self.name}>"
-
-    # --- error handling -----------------------------------------------------------------
-    def _guarded(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        """Wrap a callback so any error shows in the widget instead of a log."""
-
-        def run(*args: Any, **kwargs: Any) -> Any:
-            if self._syncing:
-                return None
-            try:
-                return fn(*args, **kwargs)
-            except AdrkitError as exc:
-                self._show_error(str(exc))
-            except Exception as exc:  # a bug: show it in full, in the widget
-                detail = html.escape("".join(traceback.format_exception(exc)))
-                self._show_error(f"Internal error ({type(exc).__name__}: {exc}); please report it.",
-                                 detail=detail)
-            return None
-
-        return run
-
-    def _show_error(self, message: str, *, detail: str | None = None) -> None:
-        self.error = message
-        body = f"{_ALERT}<strong>Not applied:</strong> {html.escape(message)}"
-        if detail:
-            body += f"<details><summary>details</summary><pre>{detail}</pre></details>"
-        self.message.value = body + "</div>"
-
-    def _show_conflict(self, detail: str) -> None:
-        self.message.value = (
-            f"{_ALERT}<strong>{html.escape(self.path.name)} changed on disk</strong> since it was "
-            "loaded (another program or person edited it). "
-            + ("Your edit is kept here, unsaved. " if self.dirty else "")
-            + "<em>Reload</em> takes their version" + (" and drops yours" if self.dirty else "")
-            + "; <em>Overwrite</em> replaces theirs with this one."
-            + (f"<br><small>{html.escape(detail)}</small>" if detail else "") + "</div>")
+    def _renders(self) -> tuple[str, str]:
+        return self.preview_html, self.preview_text
 
     # --- loading and saving ----------------------------------------------------------------
     def _load(self) -> None:
-        self.model = None
-        self.dirty = self.conflict = self.stored = False
-        self.error = None
-        self.message.value = ""
-        try:
-            if self.datafile is None:
-                self.datafile = data_file(self.path)
-            self.datafile.reload()
-            raw = self.datafile.get("lifecycles", self.name)
-            if raw is None:
-                self.model = Lifecycle.default(self.name)
-            else:
-                self.model = Lifecycle.from_dict(raw, name=self.name, path=self.path)
-                self.stored = True
-        except AdrkitError as exc:
-            self.error = str(exc)
-            self.message.value = (f"{_ALERT}<strong>Cannot edit:</strong> {html.escape(str(exc))}. "
-                                  "Fix the file, then press Reload.</div>")
+        self.stored = False
+        super()._load()
+
+    def _model_from(self, raw: dict[str, Any] | None) -> Lifecycle:
+        if raw is None:
+            return Lifecycle.default(self.name)
+        model = Lifecycle.from_dict(raw, name=self.name, path=self.path)
+        self.stored = True
+        return model
+
+    def _after_load(self) -> None:
         if self.model is not None and (self.selected is None or self.selected not in self.model.stage_names()):
             self.selected = self.model.stages[0].name
         self._sync()
         self._refresh()
 
-    def _save(self, *, force: bool = False) -> None:
-        assert self.model is not None and self.datafile is not None
-        try:
-            self.datafile.put("lifecycles", self.name, self.model.to_dict(), force=force)
-        except ConflictError as exc:
-            self.conflict = self.dirty = True
-            self._show_conflict(str(exc))
-            return
-        except OSError as exc:
-            self.dirty = True
-            self._show_error(f"could not write {self.path}: {exc.strerror or exc}")
-            return
-        self.dirty = self.conflict = False
+    def _save(self, *, force: bool = False) -> bool:
+        if not super()._save(force=force):
+            return False
         self.stored = True
-        self.error = None
-        self.saved_at = _dt.datetime.now().strftime("%H:%M:%S")
-        self.message.value = ""
+        return True
+
+    def _validate(self, model: Lifecycle) -> None:
+        model.validate(path=self.path)
 
     def _edit(self, change: Callable[[Lifecycle], Any], *, select: Callable[[Lifecycle], str | None] | None = None
               ) -> bool:
         """Apply `change` to a copy; keep it and save only if the result is valid."""
-        if self.model is None:
-            self._show_error("the lifecycle could not be read, so it cannot be edited; fix the file "
-                             "and press Reload")
-            return False
-        candidate = self.model.copy()
-        try:
-            change(candidate)
-            candidate.validate(path=self.path)
-        except AdrkitError as exc:
-            self._show_error(str(exc))
-            self._sync()
+        candidate = self._candidate(change, self._sync)
+        if candidate is None:
             return False
         self.model = candidate
         if select is not None:
@@ -299,36 +200,29 @@ class LifecycleEditor:
     def _build(self) -> None:
         g = self._guarded
         wide = W.Layout(width="auto")
-        self.header = W.HTML()
-        self.message = W.HTML()
-        self.reload_button = _button("Reload", "Read the data file again (drops unsaved edits)", icon="refresh")
-        self.overwrite_button = _button("Overwrite", "Save this version over the file on disk",
-                                        button_style="warning")
-        self.save_button = _button("Save", "Write this lifecycle to the data file", icon="save")
-        self.reload_button.on_click(g(lambda _b: self.reload()))
-        self.overwrite_button.on_click(g(lambda _b: self.overwrite()))
+        self.save_button = button("Save", "Write this lifecycle to the data file", icon="save")
         self.save_button.on_click(g(lambda _b: self._checked(self.save)))
 
-        self.title_text = _text("", description="Title", placeholder="e.g. Checkout request",
-                                layout=W.Layout(width="60%"))
+        self.title_text = text_input("", description="Title", placeholder="e.g. Checkout request",
+                                     layout=W.Layout(width="60%"))
         self.title_text.observe(g(lambda c: self._checked(lambda: self.set_title(c.new))), "value")
 
         # stages
         self.stage_list = W.Select(options=[], rows=7, layout=W.Layout(width="220px"))
         self.stage_list.observe(g(self._on_select), "value")
-        self.up_button = _button("Up", "Move the selected stage earlier", icon="arrow-up", layout=wide)
-        self.down_button = _button("Down", "Move the selected stage later", icon="arrow-down", layout=wide)
-        self.remove_stage_button = _button("Remove", "Remove the selected stage and its exits",
-                                           icon="trash", layout=wide)
+        self.up_button = button("Up", "Move the selected stage earlier", icon="arrow-up", layout=wide)
+        self.down_button = button("Down", "Move the selected stage later", icon="arrow-down", layout=wide)
+        self.remove_stage_button = button("Remove", "Remove the selected stage and its exits",
+                                          icon="trash", layout=wide)
         self.up_button.on_click(g(lambda _b: self._checked(lambda: self.move_stage(-1))))
         self.down_button.on_click(g(lambda _b: self._checked(lambda: self.move_stage(1))))
         self.remove_stage_button.on_click(g(lambda _b: self._checked(self.remove_stage)))
-        self.new_stage_name = _text("", placeholder="new stage name", layout=W.Layout(width="200px"))
-        self.add_stage_button = _button("Add stage", "Add a stage after the selected one", icon="plus")
+        self.new_stage_name = text_input("", placeholder="new stage name", layout=W.Layout(width="200px"))
+        self.add_stage_button = button("Add stage", "Add a stage after the selected one", icon="plus")
         self.add_stage_button.on_click(g(lambda _b: self._checked(
             lambda: self.add_stage(self.new_stage_name.value) and self._clear(self.new_stage_name))))
-        self.rename_text = _text("", placeholder="new name", layout=W.Layout(width="200px"))
-        self.rename_button = _button("Rename", "Rename the selected stage (its exits follow)", icon="pencil")
+        self.rename_text = text_input("", placeholder="new name", layout=W.Layout(width="200px"))
+        self.rename_button = button("Rename", "Rename the selected stage (its exits follow)", icon="pencil")
         self.rename_button.on_click(g(lambda _b: self._checked(
             lambda: self.rename_stage(self.rename_text.value) and self._clear(self.rename_text))))
 
@@ -339,18 +233,18 @@ class LifecycleEditor:
         for box in self.tap_boxes.values():
             box.observe(g(lambda _c: self._checked(lambda: self.set_taps(
                 [t for t, b in self.tap_boxes.items() if b.value]))), "value")
-        self.note_text = _text("", description="Note", placeholder="shown in the stage's box",
-                               layout=W.Layout(width="95%"))
+        self.note_text = text_input("", description="Note", placeholder="shown in the stage's box",
+                                    layout=W.Layout(width="95%"))
         self.note_text.observe(g(lambda c: self._checked(lambda: self.set_note(c.new))), "value")
 
         self.exit_list = W.Select(options=[], rows=3, layout=W.Layout(width="260px"))
-        self.remove_exit_button = _button("Remove exit", "Remove the exit picked in the list", icon="trash")
+        self.remove_exit_button = button("Remove exit", "Remove the exit picked in the list", icon="trash")
         self.remove_exit_button.on_click(g(lambda _b: self._checked(
             lambda: self.exit_list.value is not None and self.remove_exit(self.exit_list.value))))
-        self.exit_label = _text("", placeholder="label, e.g. Return 404", layout=W.Layout(width="180px"))
-        self.exit_status = _text("", placeholder="status", layout=W.Layout(width="70px"))
-        self.exit_when = _text("", placeholder="when, e.g. not found", layout=W.Layout(width="180px"))
-        self.add_exit_button = _button("Add exit", "Add a failure exit leaving from this stage", icon="plus")
+        self.exit_label = text_input("", placeholder="label, e.g. Return 404", layout=W.Layout(width="180px"))
+        self.exit_status = text_input("", placeholder="status", layout=W.Layout(width="70px"))
+        self.exit_when = text_input("", placeholder="when, e.g. not found", layout=W.Layout(width="180px"))
+        self.add_exit_button = button("Add exit", "Add a failure exit leaving from this stage", icon="plus")
         self.add_exit_button.on_click(g(lambda _b: self._checked(
             lambda: self.add_exit(self.exit_label.value, self.exit_status.value, self.exit_when.value)
             and self._clear(self.exit_label, self.exit_status, self.exit_when))))
@@ -358,11 +252,11 @@ class LifecycleEditor:
         self.annotation_kind = W.Dropdown(options=list(ANNOTATION_KINDS), value=ANNOTATION_KINDS[0],
                                           layout=W.Layout(width="150px"))
         self.annotation_kind.observe(g(lambda _c: self._sync()), "value")
-        self.annotation_settings = _text("", layout=W.Layout(width="360px"))
-        self.set_annotation_button = _button("Set", "Set this annotation on the stage", icon="check",
-                                             layout=W.Layout(width="70px"))
-        self.clear_annotation_button = _button("Clear", "Remove this annotation from the stage",
-                                               layout=W.Layout(width="70px"))
+        self.annotation_settings = text_input("", layout=W.Layout(width="360px"))
+        self.set_annotation_button = button("Set", "Set this annotation on the stage", icon="check",
+                                            layout=W.Layout(width="70px"))
+        self.clear_annotation_button = button("Clear", "Remove this annotation from the stage",
+                                              layout=W.Layout(width="70px"))
         self.set_annotation_button.on_click(g(lambda _b: self._checked(lambda: self.set_annotation(
             self.annotation_kind.value, self.annotation_settings.value))))
         self.clear_annotation_button.on_click(g(lambda _b: self._checked(lambda: self.set_annotation(
@@ -388,12 +282,10 @@ class LifecycleEditor:
             W.HBox([self.new_stage_name, self.add_stage_button]),
             W.HBox([self.rename_text, self.rename_button]),
         ])
-        self.widget = W.VBox([self.header, self.message,
-                              W.HBox([self.save_button, self.reload_button, self.overwrite_button]),
-                              self.title_text, W.HBox([stage_column, stage_panel])],
-                             layout=W.Layout(border="1px solid #ddd", padding="6px"))
+        self.widget = self._frame([self.save_button, self.reload_button, self.overwrite_button],
+                                  [self.title_text, W.HBox([stage_column, stage_panel])],
+                                  "adrkit-lifecycle-editor")
         # stable hooks for styling and for browser tests
-        self.widget.add_class("adrkit-lifecycle-editor")
         self.stage_list.add_class("adrkit-stage-list")
         self.new_stage_name.add_class("adrkit-new-stage")
         self.add_stage_button.add_class("adrkit-add-stage")
@@ -453,27 +345,15 @@ class LifecycleEditor:
         finally:
             self._syncing = False
 
-    def _refresh(self) -> None:
-        """Redraw the header, the buttons and the live diagram."""
-        where = html.escape(f"{self.path.name} · lifecycles.{self.name}")
-        title = html.escape(self.model.title if self.model and self.model.title else "Request lifecycle")
-        if self.conflict:
-            state = "<b style='color:#a00'>not saved: changed on disk</b>" if self.dirty else \
-                "<b style='color:#a00'>changed on disk</b>"
-        elif self.dirty:
-            state = "<b style='color:#a00'>not saved</b>"
-        elif self.model is not None and not self.stored:
-            state = "the default, not saved yet: any edit or Save writes it"
-        elif self.saved_at:
-            state = f"saved {self.saved_at}"
-        else:
-            state = "loaded" if self.model is not None else "not loaded"
-        self.header.value = f"<b>{title}</b> <small>({where}; {state})</small>"
-        self.overwrite_button.layout.display = None if self.conflict else "none"
-        self.reload_button.layout.display = None if (self.conflict or self.model is None) else "none"
+    def _title(self) -> str:
+        return self.model.title if self.model and self.model.title else self.label
+
+    def _state(self) -> str:
+        if self.model is not None and not (self.conflict or self.dirty or self.stored):
+            return "the default, not saved yet: any edit or Save writes it"
+        return super()._state()
+
+    def _redraw(self) -> None:
+        """Show the Save button while the file does not hold the lifecycle."""
         self.save_button.layout.display = None if (self.model is not None and not self.stored
                                                    and not self.conflict) else "none"
-        if self._handles:
-            bundle = self._bundle()
-            for handle in self._handles:
-                handle.update(bundle, raw=True)

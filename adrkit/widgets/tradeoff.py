@@ -14,18 +14,16 @@ Errors inside callbacks are shown in the widget, never lost in a log.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import html
-import traceback
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as W
 
-from ..datafile import DataFile, data_file
-from ..errors import AdrkitError, ConflictError
+from ..errors import AdrkitError
 from ..tradeoff import KINDS, Tradeoff
+from .editor import DataEditor, alert, button, text_input
 from .locate import data_path_for
 
 __all__ = ["TradeoffEditor", "tradeoff_editor"]
@@ -40,67 +38,36 @@ def tradeoff_editor(decision: str | Path, name: str = "main", **kwargs: Any) -> 
     return TradeoffEditor(data_path_for(decision), name, **kwargs)
 
 
-def _text(value: str = "", **kw: Any) -> W.Text:
-    return W.Text(value=value, continuous_update=False, **kw)
-
-
 def _number(value: float, **kw: Any) -> W.FloatText:
     return W.FloatText(value=value, continuous_update=False, **kw)
 
 
-def _button(description: str, tooltip: str, **kw: Any) -> W.Button:
-    return W.Button(description=description, tooltip=tooltip, **kw)
-
-
-class TradeoffEditor:
+class TradeoffEditor(DataEditor):
     """Edit one trade-off table of one decision. `widget` is the ipywidgets view;
     `model` the current Tradeoff; `report_html` the static table of it."""
 
+    kind = "tradeoffs"
+    label = "Trade-off table"
+    noun = "table"
+    css_class = "adrkit-tradeoff"
+    model: Tradeoff | None
+
     def __init__(self, path: str | Path, name: str = "main", *, title: str | None = None):
-        self.path = Path(path)
-        self.name = name
         self.title = title
-        self.model: Tradeoff | None = None
-        self.datafile: DataFile | None = None
-        self.dirty = False          # the model has an edit the file does not have yet
-        self.conflict = False       # the file changed on disk under us
-        self.error: str | None = None   # the last message shown for a failed edit
-        self.saved_at: str | None = None
-        self._syncing = False
-        self._handles: list[Any] = []
-        self._build_frame()
-        self._guarded(self._load)()
+        super().__init__(path, name)
 
-    # --- public actions -------------------------------------------------------------
-    def flush(self) -> bool:
-        """Write any unsaved edit now; True when the file holds the current model."""
-        if self.dirty and self.model is not None:
-            self._save()
-            self._refresh()
-        return not self.dirty
-
-    def reload(self) -> None:
-        """Take the file's current state, dropping any unsaved edit."""
-        self._load()
-
-    def overwrite(self) -> None:
-        """Write the current model even though the file changed on disk."""
-        if self.model is not None:
-            self._save(force=True)
-            self._refresh()
-
+    # --- the static render ------------------------------------------------------------
     @property
     def report_html(self) -> str:
         """The static HTML of the table as it stands (what the saved notebook shows)."""
         if self.model is None:
-            return ('<div class="adrkit-tradeoff"><p>The trade-off table could not be read: '
-                    f"{html.escape(self.error or 'unknown problem')}</p></div>")
+            return self._unreadable_html()
         return self.model.to_html()
 
     @property
     def report_text(self) -> str:
         if self.model is None:
-            return f"Trade-off table not readable: {self.error}"
+            return self._unreadable_text()
         try:
             ranking = self.model.ranking()
         except AdrkitError as exc:
@@ -111,112 +78,38 @@ class TradeoffEditor:
             lines.append(self.model.sensitivity().summary)
         return "\n".join(lines)
 
-    # --- display ---------------------------------------------------------------------
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-        handle = display(self._bundle(), raw=True, display_id=True)
-        if handle is not None:
-            self._handles.append(handle)
-
-    def _bundle(self) -> dict[str, str]:
-        return {"text/html": self.report_html, "text/plain": self.report_text}
-
-    def __repr__(self) -> str:
-        return f"<TradeoffEditor {self.path.name} tradeoffs.{self.name}>"
-
-    # --- error handling ---------------------------------------------------------------
-    def _guarded(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        """Wrap a callback so any error shows in the widget instead of a log."""
-
-        def run(*args: Any, **kwargs: Any) -> Any:
-            if self._syncing:
-                return None
-            try:
-                return fn(*args, **kwargs)
-            except AdrkitError as exc:
-                self._show_error(str(exc))
-            except Exception as exc:  # a bug: show it in full, in the widget
-                detail = html.escape("".join(traceback.format_exception(exc)))
-                self._show_error(f"Internal error ({type(exc).__name__}: {exc}); please report it.",
-                                 detail=detail)
-            return None
-
-        return run
-
-    def _show_error(self, message: str, *, detail: str | None = None) -> None:
-        self.error = message
-        body = f'<div role="alert" style="color:#a00"><strong>Not applied:</strong> {html.escape(message)}'
-        if detail:
-            body += f"<details><summary>details</summary><pre>{detail}</pre></details>"
-        self.message.value = body + "</div>"
+    def _renders(self) -> tuple[str, str]:
+        return self.report_html, self.report_text
 
     # --- loading and saving -------------------------------------------------------------
-    def _load(self) -> None:
-        self.model = None
-        self.dirty = self.conflict = False
-        self.error = None
-        self.message.value = ""
-        try:
-            if self.datafile is None:
-                self.datafile = data_file(self.path)
-            self.datafile.reload()
-            raw = self.datafile.get("tradeoffs", self.name)
-            self.model = Tradeoff.from_dict(raw, path=self.path, where=f"tradeoffs.{self.name}")
-        except AdrkitError as exc:
-            self.error = str(exc)
-            self.message.value = (f'<div role="alert" style="color:#a00"><strong>Cannot edit:</strong> '
-                                  f"{html.escape(str(exc))}. Fix the file, then press Reload.</div>")
-        else:
-            problems = self.model.problems(path=self.path, where=f"tradeoffs.{self.name}")
+    def _model_from(self, raw: dict[str, Any] | None) -> Tradeoff:
+        return Tradeoff.from_dict(raw, path=self.path, where=self.where)
+
+    def _after_load(self) -> None:
+        if self.model is not None:
+            problems = self.model.problems(path=self.path, where=self.where)
             if problems:
-                self.message.value = ('<div role="alert" style="color:#a00"><strong>The file has problems'
-                                      "</strong> (edits are refused until they are fixed):<ul>"
-                                      + "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
-                                      + "</ul></div>")
+                self.message.value = alert("<strong>The file has problems</strong> (edits are refused "
+                                           "until they are fixed):<ul>"
+                                           + "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
+                                           + "</ul>")
         self._rebuild()
         self._refresh()
 
-    def _save(self, *, force: bool = False) -> None:
-        assert self.model is not None and self.datafile is not None
-        try:
-            self.datafile.put("tradeoffs", self.name, self.model.to_dict(), force=force)
-        except ConflictError as exc:
-            self.conflict = True
-            self.dirty = True
-            self.message.value = (
-                '<div role="alert" style="color:#a00"><strong>Not saved:</strong> '
+    def _conflict_note(self, detail: str) -> str:
+        return ("<strong>Not saved:</strong> "
                 f"{html.escape(self.path.name)} changed on disk since it was loaded (another "
                 "program or person edited it). Your edit is kept here, unsaved. <em>Reload</em> "
                 "takes their version and drops yours; <em>Overwrite</em> replaces theirs with "
-                f"yours.<br><small>{html.escape(str(exc))}</small></div>")
-            return
-        except OSError as exc:
-            self.dirty = True
-            self._show_error(f"could not write {self.path}: {exc.strerror or exc}")
-            return
-        self.dirty = self.conflict = False
-        self.error = None
-        self.saved_at = _dt.datetime.now().strftime("%H:%M:%S")
-        self.message.value = ""
+                f"yours.<br><small>{html.escape(detail)}</small>")
+
+    def _validate(self, model: Tradeoff) -> None:
+        model.validate(path=self.path, where=self.where)
 
     def _edit(self, change: Callable[[Tradeoff], Any], *, rebuild: bool = False) -> bool:
         """Apply `change` to a copy; keep it and save only if the result is valid."""
-        if self.model is None:
-            self._show_error("the table could not be read, so it cannot be edited; fix the file and "
-                             "press Reload")
-            return False
-        candidate = self.model.copy()
-        try:
-            change(candidate)
-            candidate.validate(path=self.path, where=f"tradeoffs.{self.name}")
-        except AdrkitError as exc:
-            self._show_error(str(exc))
-            if rebuild:
-                self._rebuild()
-            else:
-                self._sync()
+        candidate = self._candidate(change, self._rebuild if rebuild else self._sync)
+        if candidate is None:
             return False
         self.model = candidate
         self.dirty = True
@@ -227,24 +120,13 @@ class TradeoffEditor:
         return True
 
     # --- building the view ------------------------------------------------------------------
-    def _build_frame(self) -> None:
-        self.header = W.HTML()
-        self.message = W.HTML()
-        self.reload_button = _button("Reload", "Read the data file again (drops unsaved edits)",
-                                     icon="refresh")
-        self.overwrite_button = _button("Overwrite", "Save this version over the file on disk",
-                                        button_style="warning")
-        self.reload_button.on_click(self._guarded(lambda _b: self.reload()))
-        self.overwrite_button.on_click(self._guarded(lambda _b: self.overwrite()))
+    def _build(self) -> None:
         self.summary = W.HTML()
         self.pairwise_status = W.HTML()
         self.body = W.VBox()
-        self.widget = W.VBox([self.header, self.message,
-                              W.HBox([self.reload_button, self.overwrite_button]),
-                              self.body, self.summary],
-                             layout=W.Layout(border="1px solid #ddd", padding="6px"))
+        self.widget = self._frame([self.reload_button, self.overwrite_button], [self.body, self.summary],
+                                  "adrkit-tradeoff-editor")
         # stable hooks for styling and for browser tests
-        self.widget.add_class("adrkit-tradeoff-editor")
         self.summary.add_class("adrkit-ranking")
 
     def _rebuild(self) -> None:
@@ -257,8 +139,8 @@ class TradeoffEditor:
 
     def _controls(self, t: Tradeoff) -> list[W.Widget]:
         g = self._guarded
-        self.question = _text(t.question, description="Question", placeholder="What is being decided?",
-                              layout=W.Layout(width="95%"))
+        self.question = text_input(t.question, description="Question", placeholder="What is being decided?",
+                                   layout=W.Layout(width="95%"))
         self.question.observe(g(lambda c: self._edit(lambda m: setattr(m, "question", c.new.strip()))),
                               "value")
         self.scale_min = _number(t.scale[0], description="Scale from", layout=W.Layout(width="190px"))
@@ -279,12 +161,12 @@ class TradeoffEditor:
         self.criterion_rows: dict[str, dict[str, W.Widget]] = {}
         rows = []
         for c in t.criteria:
-            name = _text(c.name, layout=W.Layout(width="200px"))
+            name = text_input(c.name, layout=W.Layout(width="200px"))
             weight = _number(c.weight, description="weight", layout=W.Layout(width="170px"))
             weight.add_class("adrkit-weight")
-            desc = _text(c.description, placeholder="description", layout=W.Layout(width="260px"))
-            remove = _button("Remove", f"Remove the criterion {c.name}", icon="trash",
-                             layout=W.Layout(width="90px"))
+            desc = text_input(c.description, placeholder="description", layout=W.Layout(width="260px"))
+            remove = button("Remove", f"Remove the criterion {c.name}", icon="trash",
+                            layout=W.Layout(width="90px"))
             n = c.name
             name.observe(g(lambda ch, n=n: self._edit(lambda m: m.rename_criterion(n, ch.new), rebuild=True)),
                          "value")
@@ -294,10 +176,10 @@ class TradeoffEditor:
             remove.on_click(g(lambda _b, n=n: self._edit(lambda m: m.remove_criterion(n), rebuild=True)))
             self.criterion_rows[n] = {"name": name, "weight": weight, "description": desc, "remove": remove}
             rows.append(W.HBox([name, weight, desc, remove]))
-        self.new_criterion_name = _text("", placeholder="new criterion", layout=W.Layout(width="200px"))
+        self.new_criterion_name = text_input("", placeholder="new criterion", layout=W.Layout(width="200px"))
         self.new_criterion_weight = _number(1.0, description="weight", layout=W.Layout(width="170px"))
-        self.add_criterion_button = _button("Add criterion", "Add a criterion (every option scores "
-                                            "the middle of the scale on it)", icon="plus")
+        self.add_criterion_button = button("Add criterion", "Add a criterion (every option scores "
+                                           "the middle of the scale on it)", icon="plus")
         self.add_criterion_button.on_click(g(lambda _b: self._edit(
             lambda m: m.add_criterion(self.new_criterion_name.value, self.new_criterion_weight.value),
             rebuild=True)))
@@ -314,7 +196,7 @@ class TradeoffEditor:
         cells += [W.HTML("")]
         for o in t.options:
             n = o.name
-            name = _text(o.name, layout=W.Layout(width="auto"))
+            name = text_input(o.name, layout=W.Layout(width="auto"))
             name.observe(g(lambda ch, n=n: self._edit(lambda m: m.rename_option(n, ch.new), rebuild=True)),
                          "value")
             cells.append(name)
@@ -324,13 +206,13 @@ class TradeoffEditor:
                             "value")
                 self.score_boxes[(n, c.name)] = box
                 cells.append(box)
-            remove = _button("Remove", f"Remove the option {n}", icon="trash", layout=W.Layout(width="90px"))
+            remove = button("Remove", f"Remove the option {n}", icon="trash", layout=W.Layout(width="90px"))
             remove.on_click(g(lambda _b, n=n: self._edit(lambda m: m.remove_option(n), rebuild=True)))
             cells.append(remove)
             self.option_rows[n] = {"name": name, "remove": remove}
-        self.new_option_name = _text("", placeholder="new option", layout=W.Layout(width="auto"))
-        self.add_option_button = _button("Add option", "Add an option (scoring the middle of the scale)",
-                                         icon="plus", layout=W.Layout(width="auto"))
+        self.new_option_name = text_input("", placeholder="new option", layout=W.Layout(width="auto"))
+        self.add_option_button = button("Add option", "Add an option (scoring the middle of the scale)",
+                                        icon="plus", layout=W.Layout(width="auto"))
         self.new_option_name.add_class("adrkit-new-option")
         self.add_option_button.add_class("adrkit-add-option")
         self.add_option_button.on_click(g(lambda _b: self._edit(
@@ -348,8 +230,8 @@ class TradeoffEditor:
         panels = []
         for o in t.options:
             n = o.name
-            desc = _text(o.description, description="About", placeholder="what this option is",
-                         layout=W.Layout(width="95%"))
+            desc = text_input(o.description, description="About", placeholder="what this option is",
+                              layout=W.Layout(width="95%"))
             desc.observe(g(lambda ch, n=n: self._edit(
                 lambda m: setattr(m.option(n), "description", ch.new.strip()))), "value")
             self.option_descriptions[n] = desc
@@ -357,10 +239,10 @@ class TradeoffEditor:
             self.argument_rows[n] = []
             for i, a in enumerate(o.arguments):
                 kind = W.Dropdown(options=list(KINDS), value=a.kind, layout=W.Layout(width="100px"))
-                text = _text(a.text, layout=W.Layout(width="50%"))
+                text = text_input(a.text, layout=W.Layout(width="50%"))
                 crit = W.Dropdown(options=crit_choices, value=a.criterion if a.criterion in t.criterion_names
                                   else _NONE, layout=W.Layout(width="180px"))
-                remove = _button("", "Remove this argument", icon="trash", layout=W.Layout(width="40px"))
+                remove = button("", "Remove this argument", icon="trash", layout=W.Layout(width="40px"))
                 kind.observe(g(lambda ch, n=n, i=i: self._edit(
                     lambda m: setattr(m.option(n).arguments[i], "kind", ch.new))), "value")
                 text.observe(g(lambda ch, n=n, i=i: self._edit(
@@ -374,9 +256,9 @@ class TradeoffEditor:
                                               "remove": remove})
                 rows.append(W.HBox([kind, text, crit, remove]))
             kind = W.Dropdown(options=list(KINDS), value="good", layout=W.Layout(width="100px"))
-            text = _text("", placeholder="because ...", layout=W.Layout(width="50%"))
+            text = text_input("", placeholder="because ...", layout=W.Layout(width="50%"))
             crit = W.Dropdown(options=crit_choices, value=_NONE, layout=W.Layout(width="180px"))
-            add = _button("Add", "Add this argument", icon="plus", layout=W.Layout(width="80px"))
+            add = button("Add", "Add this argument", icon="plus", layout=W.Layout(width="80px"))
             add.on_click(g(lambda _b, n=n, kind=kind, text=text, crit=crit: self._edit(
                 lambda m: m.add_argument(n, kind.value, text.value,
                                          None if crit.value == _NONE else crit.value), rebuild=True)))
@@ -407,9 +289,9 @@ class TradeoffEditor:
     def _pairwise_box(self, t: Tradeoff) -> W.Widget:
         g = self._guarded
         self.pairwise_boxes: dict[tuple[str, str], W.Dropdown] = {}
-        self.apply_pairwise_button = _button("Use these weights", "Set the criteria weights from the "
-                                             "pairwise comparisons", icon="balance-scale")
-        self.clear_pairwise_button = _button("Drop comparisons", "Remove the pairwise comparisons")
+        self.apply_pairwise_button = button("Use these weights", "Set the criteria weights from the "
+                                            "pairwise comparisons", icon="balance-scale")
+        self.clear_pairwise_button = button("Drop comparisons", "Remove the pairwise comparisons")
         self.apply_pairwise_button.on_click(g(lambda _b: self._edit(lambda m: m.apply_ahp(), rebuild=True)))
         self.clear_pairwise_button.on_click(g(lambda _b: self._edit(
             lambda m: setattr(m, "pairwise", []), rebuild=True)))
@@ -469,31 +351,17 @@ class TradeoffEditor:
             self._syncing = False
 
     # --- live results ---------------------------------------------------------------------
-    def _refresh(self) -> None:
-        """Redraw the summary, the header, the buttons and the static table."""
-        where = html.escape(f"{self.path.name} · tradeoffs.{self.name}")
-        title = html.escape(self.title or (self.model.question if self.model and self.model.question
-                                           else "Trade-off table"))
-        if self.conflict:
-            state = "<b style='color:#a00'>not saved: changed on disk</b>"
-        elif self.dirty:
-            state = "<b style='color:#a00'>not saved</b>"
-        elif self.saved_at:
-            state = f"saved {self.saved_at}"
-        else:
-            state = "loaded" if self.model is not None else "not loaded"
-        self.header.value = f"<b>{title}</b> <small>({where}; {state})</small>"
-        self.overwrite_button.layout.display = None if self.conflict else "none"
-        self.reload_button.layout.display = None if (self.conflict or self.model is None) else "none"
+    def _title(self) -> str:
+        return self.title or (self.model.question if self.model and self.model.question else self.label)
+
+    def _redraw(self) -> None:
+        """Redraw the summary and the pairwise status."""
         self.summary.value = self._summary_html()
         if self.model is not None and len(self.model.criteria) >= 2 and self.model.pairwise \
                 and not self.model.problems():
             self.pairwise_status.value = html.escape(self.model.ahp().describe())
         elif self.model is not None:
             self.pairwise_status.value = ""
-        bundle = self._bundle()
-        for handle in self._handles:
-            handle.update(bundle, raw=True)
 
     def _summary_html(self) -> str:
         t = self.model

@@ -189,9 +189,21 @@ def test_team_template_in_log_folder(cli, log_dir):
 
 
 def test_every_command_is_documented(cli):
-    out = cli("--help").out
-    for command in ("init", "new", "list", "show", "status", "supersede", "link", "renumber", "lint", "graph"):
-        assert command in out
+    """Every registered command has help text, answers --help, and appears in the README."""
+    import argparse
+    from pathlib import Path
+
+    from adrkit.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    commands = sorted(sub.choices)
+    assert {"init", "new", "list", "show", "status", "supersede", "link", "renumber", "lint", "graph",
+            "build", "serve", "export", "import", "doctor", "lab"} <= set(commands)
+    helps = {c.dest: c.help for c in sub._choices_actions}
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for command in commands:
+        assert helps.get(command), f"{command} has no help line"
+        assert f"adrkit {command}" in readme, f"README does not show 'adrkit {command}'"
         r = cli(command, "--help")
         assert r.code == 0 and "usage: adrkit" in r.out
 

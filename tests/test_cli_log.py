@@ -211,3 +211,15 @@ def test_every_command_is_documented(cli):
 def test_python_dash_m_and_version(cli):
     r = cli("--version")
     assert r.code == 0 and r.out.startswith("adrkit ")
+
+
+def test_lab_starts_jupyterlab_on_the_log(cli, log_dir, tmp_path):
+    from adrkit.cli.lab import lab_command
+
+    cmd = lab_command(str(tmp_path), "decisions", ["--", "--no-browser"])
+    assert cmd[1:3] == ["-m", "jupyterlab"]
+    assert f"--ServerApp.root_dir={tmp_path}" in cmd and "--LabApp.default_url=/lab/tree/decisions" in cmd
+    assert cmd[-1] == "--no-browser" and "--" not in cmd
+    r = cli("lab", "--", "--version", cwd=log_dir)  # runs the real JupyterLab, which answers and exits
+    assert r.code == 0 and r.out.strip()[0].isdigit()
+    assert f"starting JupyterLab in {tmp_path}" in r.err

@@ -159,7 +159,7 @@ def _sha(data: bytes) -> str:
 def _read_manifest(out: Path) -> dict[str, str]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError, UnicodeDecodeError):
+    except (FileNotFoundError, ValueError, UnicodeDecodeError, RecursionError):
         return {}
     files = data.get("files") if isinstance(data, dict) else None
     return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}

@@ -111,12 +111,23 @@ def discover(source: Path, *, exclude: Path | None = None) -> tuple[Path, list[P
             if not name.lower().endswith(".md"):
                 continue
             path = here / name
+            if not _inside(path, root):  # a symlink to a file elsewhere is not imported
+                skipped.append(path)
+                continue
             (records if parse_record_name(name) else skipped).append(path)
     if not records:
         raise NotFoundError("holds no decision records (no NNNN-title.md or YYYYMMDD-title.md files)",
                             path=source, fix="point at the folder holding the ADRs, such as doc/adr")
     records.sort(key=lambda p: p.relative_to(root).as_posix())
     return root, records, skipped
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether `path`, symlinks followed, stays inside `root`."""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
 
 
 # --- the import -----------------------------------------------------------------------
@@ -430,6 +441,10 @@ def _scan_body_links(it: _Item, root: Path, into: Path, by_rel: dict[str, _Item]
         if target in by_rel or (target + ".md") in by_rel:
             continue
         path = root / target
+        if not _inside(path, root):
+            it.report.notes.append(Note(f"outside-{kind}", f"{kind} '{href}' is a symlink to a file "
+                                        "outside the imported folder; kept as written, not copied", "warning"))
+            continue
         if path.is_dir():
             continue
         if not path.is_file():

@@ -16,6 +16,7 @@ the title, as MADR 2 and log4brains write them), `nygard` (adr-tools: `# N. Titl
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -209,6 +210,9 @@ class MarkdownRecord:
 
 def decode_markdown(raw: bytes, *, path: Any = None) -> str:
     """Bytes of a .md file as text; a binary or non-UTF-8 file is a FormatError."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise FormatError("is UTF-16 text", path=path,
+                          fix="convert it to UTF-8 (iconv -f utf-16 -t utf-8) and import again")
     if b"\x00" in raw[:8192]:
         raise FormatError("is a binary file, not markdown text", path=path,
                           fix="remove it from the folder or rename it so it does not end in .md")
@@ -363,10 +367,25 @@ _META_LINE = re.compile(r"^(?P<bullet>[-*+]\s+)?(?P<key>[^\W\d][\w \-]{0,30}?)\s
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _names(value: Any) -> list[str]:
+_SCALARS = (str, int, float, datetime.date)
+
+
+def _scalar(value: Any, key: str, path: Any = None) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, _SCALARS):
+        raise FormatError(f"front matter '{key}' must be plain text", path=path, where=key,
+                          fix=f"write it as '{key}: some text'")
+    return str(value).strip()
+
+
+def _names(value: Any, key: str = "names", path: Any = None) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list):
+        if not all(isinstance(v, _SCALARS) for v in value):
+            raise FormatError(f"front matter '{key}' must be a list of names", path=path, where=key,
+                              fix=f"write it as {key}: [a, b]")
         return [str(v).strip() for v in value if str(v).strip()]
     text = str(value).strip()
     if not text:
@@ -561,9 +580,9 @@ def _take_front_matter(rec: MarkdownRecord, data: dict[str, Any]) -> None:
             continue
         rec.front_matter_keys[fieldname] = str(key)
         if fieldname == "title":
-            rec.title = str(value).strip() if value is not None else ""
+            rec.title = _scalar(value, str(key), rec.path)
         elif fieldname == "status":
-            rec.status_text = str(value).strip() if value is not None else ""
+            rec.status_text = _scalar(value, str(key), rec.path)
             rec.status = status_of(rec.status_text)
             m = re.match(r"^\s*super[sc]eded by[:\s]+(.+)$", rec.status_text, re.I)
             if m:
@@ -572,11 +591,11 @@ def _take_front_matter(rec: MarkdownRecord, data: dict[str, Any]) -> None:
                 rec.links.append(RawLink("superseded-by", lm.group(3) if lm else target,
                                          lm.group(2) if lm else target, "status"))
         elif fieldname == "date":
-            rec.date_text = str(value).strip() if value is not None else ""
+            rec.date_text = _scalar(value, str(key), rec.path)
         elif fieldname in ("decision-makers", "consulted", "informed", "tags"):
-            setattr(rec, fieldname.replace("-", "_"), _names(value))
+            setattr(rec, fieldname.replace("-", "_"), _names(value, str(key), rec.path))
     for key in ("supersedes", "superseded-by"):
-        for target in _names(data.get(key)):
+        for target in _names(data.get(key), key, rec.path):
             rec.links.append(RawLink(key, target, target, "front matter"))
     links = data.get("links")
     if isinstance(links, list) and links and all(isinstance(x, dict) and "rel" in x and "target" in x

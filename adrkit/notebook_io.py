@@ -58,6 +58,9 @@ def loads_notebook(text: str | bytes, *, path: Any = None) -> dict[str, Any]:
         nb = json.loads(text)
     except UnicodeDecodeError:
         raise FormatError("is not UTF-8 text", path=path, fix="restore the notebook from version control")
+    except RecursionError:
+        raise FormatError("notebook JSON is nested too deeply to read", path=path,
+                          fix="restore the notebook from version control")
     except json.JSONDecodeError as exc:
         raise FormatError(f"notebook JSON is corrupt: {exc.msg}", path=path,
                           where=f"line {exc.lineno} column {exc.colno}",

@@ -36,7 +36,8 @@ def _program(names: tuple[str, ...], flag: str | None) -> dict[str, str | None]:
         version = None
         if flag:
             try:
-                proc = subprocess.run([path, flag], capture_output=True, text=True, timeout=20)
+                proc = subprocess.run([path, flag], capture_output=True, text=True, errors="replace",
+                                      timeout=20)
                 lines = (proc.stdout or proc.stderr).strip().splitlines()
                 version = lines[0].strip() if lines else None
             except (OSError, subprocess.SubprocessError):

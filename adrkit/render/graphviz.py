@@ -92,7 +92,7 @@ class RenderResult:
 @functools.lru_cache(maxsize=8)
 def _version_of(path: str) -> str:
     try:
-        proc = subprocess.run([path, "-V"], capture_output=True, text=True, timeout=20)
+        proc = subprocess.run([path, "-V"], capture_output=True, text=True, errors="replace", timeout=20)
     except (OSError, subprocess.SubprocessError):
         return ""
     line = (proc.stderr or proc.stdout).strip().splitlines()

@@ -185,12 +185,14 @@ def verdicts(cold: Result, noop: Result, l4b: Result | None, viewer: Result | No
     return "\n".join(out)
 
 
-def write_readme(text: str) -> None:
-    block = f"{START}\n{text}\n{END}"
+def write_readme(text: str, start: str = START, end: str = END) -> None:
+    """Put `text` into bench/README.md between the markers `start` and `end`
+    (replacing what is there, or appended with them when they are absent)."""
+    block = f"{start}\n{text}\n{end}"
     current = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        tail = rest.split(END, 1)[1]
+    if start in current and end in current:
+        head, rest = current.split(start, 1)
+        tail = rest.split(end, 1)[1]
         current = head + block + tail
     else:
         current = current.rstrip("\n") + "\n\n" + block + "\n"

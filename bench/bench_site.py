@@ -232,7 +232,10 @@ def main() -> None:
     text = (f"## Published site ({machine}; `python bench/bench_site.py --runs {args.runs} "
             f"--peer-runs {args.peer_runs}`)\n\n{text}\n")
     print(text)
-    write_readme(text)
+    if l4b and viewer:  # the README keeps the full comparison only
+        write_readme(text)
+    else:
+        print("(peers not measured: bench/README.md left as it is)", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 
 from .errors import AdrkitError, ConflictError
 
-__all__ = ["write_atomic", "create_new", "write_all", "remove_quietly"]
+__all__ = ["UMASK", "write_atomic", "create_new", "write_all", "remove_quietly"]
 
 
 def _umask() -> int:
@@ -25,7 +25,7 @@ def _umask() -> int:
     return mask
 
 
-_UMASK = _umask()
+UMASK = _umask()
 
 
 def _target(path: Path) -> Path:
@@ -44,7 +44,7 @@ def _stage(path: Path, data: bytes) -> str:
         try:
             mode = path.stat().st_mode & 0o7777
         except FileNotFoundError:
-            mode = 0o666 & ~_UMASK
+            mode = 0o666 & ~UMASK
         os.chmod(tmp, mode)
     except BaseException:
         remove_quietly(tmp)

@@ -26,7 +26,8 @@ def register(sub: Any) -> None:
     _common(build)
     build.add_argument("--strict", action="store_true",
                        help="exit 1 if there was any warning (broken link, missing required section, "
-                            "stale or invalid data file) or a record could not be built")
+                            "stale or invalid data file, unknown status, duplicate number); a build "
+                            "where a record could not be built exits 1 without it too")
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser(
@@ -83,6 +84,9 @@ def cmd_build(args: Any) -> int:
     if code and args.strict:
         say(f"adrkit: --strict: {len(report.warnings)} warning(s) and {len(report.failures)} "
             "failure(s) make this build fail")
+    elif code:
+        say(f"adrkit: {len(report.failures)} failure(s) make this build fail (the rest of the site "
+            "was built)")
     return code
 
 
@@ -91,16 +95,18 @@ def cmd_serve(args: Any) -> int:
     from ..publish.startup import skip_slow_imports
 
     skip_slow_imports()
-    from ..publish.serve import serve
+    from ..publish.serve import open_server, serve
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"port {args.port} is out of range", fix="give 0-65535")
     log = log_of(args)
     try:
-        serve(log, _options(args), port=args.port, say=_progress, report=_report)
+        server = open_server(args.port)
     except OSError as exc:
         raise UsageError(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror}",
                          fix="pick another --port (0 picks a free one)") from None
+    try:
+        serve(log, _options(args), say=_progress, report=_report, server=server)
     except KeyboardInterrupt:
         say("adrkit: stopped")
     sys.stdout.flush()

@@ -86,6 +86,7 @@ class _State:
     pages: list[Page] = field(default_factory=list)
     unpublished: dict[str, Decision] = field(default_factory=dict)
     guides: list[GuidePage] = field(default_factory=list)
+    decisions: list[tuple[Path, Decision]] = field(default_factory=list)  # every record read
 
 
 def default_out(log: DecisionLog) -> Path:
@@ -152,6 +153,7 @@ def _manifest(text: str | None) -> dict[str, list[Any]]:
 
 def _discover(log: DecisionLog, options: BuildOptions, state: _State) -> list[_Source]:
     sources = []
+    _dangling_records(log, state)
     for path in log.record_paths():
         number, slug = parse_filename(path.name)  # type: ignore[misc]
         try:
@@ -172,6 +174,33 @@ def _discover(log: DecisionLog, options: BuildOptions, state: _State) -> list[_S
                 "stale-data", "this data file belongs to no decision notebook", str(data_path),
                 fix=f"rename it to match its notebook or delete it"))
     return sources
+
+
+def _dangling_records(log: DecisionLog, state: _State) -> None:
+    """Warn about `NNNN-*.ipynb` symlinks whose target does not exist (`record_paths`
+    leaves them out, as they are not files)."""
+    with os.scandir(log.dir) as entries:
+        dangling = sorted(e.name for e in entries
+                          if e.name.endswith(".ipynb") and parse_filename(e.name)
+                          and e.is_symlink() and not os.path.exists(e.path))
+    for name in dangling:
+        path = log.dir / name
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        state.report.warnings.append(Problem(
+            "unreadable", f"is a symbolic link to '{target}', which does not exist, so it is not published",
+            str(path), fix="restore the file it points to or remove the link"))
+
+
+def _inside(path: Path, folder: Path) -> Path | None:
+    """The real path of `path` if it is a file whose real location (all symbolic links
+    followed) is inside `folder`; else None."""
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(os.path.realpath(folder)) or not real.is_file():
+        return None
+    return real
 
 
 def guide_folders(log: DecisionLog, options: BuildOptions, warnings: list[Problem]) -> list[Path]:
@@ -279,6 +308,7 @@ def _from_cache(sources: list[_Source], cache: PageCache, options: BuildOptions,
                                                      exc.where or "", exc.fix or ""))
                 continue
             entry = {"front_matter": decision.to_front_matter()}
+        state.decisions.append((src.path, decision))
         if not _published(decision, options):
             state.unpublished[decision.stem] = decision
             if "page" not in entry:
@@ -296,7 +326,7 @@ def _published(decision: Decision, options: BuildOptions) -> bool:
 
 
 def _page(decision: Decision, path: Path, converted: dict[str, Any]) -> Page:
-    problems = [Problem.from_dict(p).at(path) for p in converted.get("problems") or []]
+    problems = [_at_file(Problem.from_dict(p), path) for p in converted.get("problems") or []]
     for dropped in converted.get("dropped") or []:
         problems.append(Problem("remote-image", f"image from another host left out: {dropped}",
                                 str(path), "text", "copy the image into the decision folder and link it"))
@@ -308,6 +338,19 @@ def _page(decision: Decision, path: Path, converted: dict[str, Any]) -> Page:
                 mentions=list(converted.get("decisions") or []), files=list(converted.get("files") or []),
                 sections=list(converted.get("sections") or []), problems=problems,
                 error=converted.get("error"))
+
+
+_DATA_FILE = "data file"
+
+
+def _at_file(problem: Problem, path: Path) -> Problem:
+    """`problem` of the notebook at `path`, named after the file it is about: the data
+    file for a problem whose place is the data file ('data file, tradeoffs.main')."""
+    where = problem.where
+    if where == _DATA_FILE or where.startswith(_DATA_FILE + ","):
+        rest = where[len(_DATA_FILE):].lstrip(", ")
+        return Problem(problem.kind, problem.message, str(path.with_suffix(".yaml")), rest, problem.fix)
+    return problem.at(path)
 
 
 # --- 4. convert ---------------------------------------------------------------------
@@ -361,14 +404,12 @@ def _convert(log: DecisionLog, jobs: list[tuple[_Source, Decision, dict[str, Any
 def _check(log: DecisionLog, links: SiteLinks, state: _State) -> None:
     templates: dict[str, Any] = {}
     warnings = state.report.warnings
+    warnings.extend(_record_rules(log, state.decisions))
     for page in state.pages:
         warnings.extend(page.problems)
         warnings.extend(links.broken(page))
         for rel in page.files:
-            source = log.dir / rel
-            if not source.is_file():
-                warnings.append(Problem("broken-link", f"links to '{rel}', which does not exist",
-                                        str(page.path), "text", "add the file or fix the link"))
+            warnings.extend(_file_problems(log.dir, rel, page.path, "decision folder"))
         if page.error or not page.decision.template:
             continue
         name = page.decision.template
@@ -391,9 +432,41 @@ def _check(log: DecisionLog, links: SiteLinks, state: _State) -> None:
                 warnings.append(Problem("broken-link", f"the guide links to '{ref}', which is not a decision "
                                         "in this log", str(guide.path), "text", "fix the link or remove it"))
         for rel in guide.files:
-            if not (guide.folder / rel).is_file():
-                warnings.append(Problem("broken-link", f"links to '{rel}', which does not exist",
-                                        str(guide.path), "text", "add the file or fix the link"))
+            warnings.extend(_file_problems(guide.folder, rel, guide.path, "guides folder"))
+
+
+def _file_problems(folder: Path, rel: str, path: Path, name: str) -> list[Problem]:
+    """Why the file a page links to (`rel`, inside `folder`) cannot be copied into the
+    site: it does not exist, or its real location is outside `folder`."""
+    source = folder / rel
+    if not source.is_file():
+        return [Problem("broken-link", f"links to '{rel}', which does not exist",
+                        str(path), "text", "add the file or fix the link")]
+    if _inside(source, folder) is None:
+        return [Problem("broken-link", f"links to '{rel}', which a symbolic link puts outside the "
+                        f"{name}, so the site does not include it", str(path), "text",
+                        f"copy the file into the {name} instead of linking to it")]
+    return []
+
+
+# Lint rules (`adrkit.lint`) a build reports as warnings, by finding code.
+_RECORD_RULES = ("unknown-status", "duplicate-number")
+
+
+def _record_rules(log: DecisionLog, decisions: list[tuple[Path, Decision]]) -> list[Problem]:
+    """The findings of `adrkit lint`'s status and numbering rules over every record read."""
+    from ..lint import check_duplicate_numbers, check_status
+    from ..store import Record
+
+    records = [Record(path, decision, {}) for path, decision in decisions]
+    paths = {path.name: path for path, _ in decisions}
+    problems = []
+    for rule in (check_duplicate_numbers, check_status):
+        for finding in rule(records, log):
+            if finding.code in _RECORD_RULES:
+                problems.append(Problem(finding.code, finding.message, str(paths.get(finding.path, finding.path)),
+                                        finding.field, finding.fix))
+    return problems
 
 
 def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageCache,
@@ -411,11 +484,11 @@ def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageC
     for i, page in enumerate(pages):
         prev = pages[i - 1] if i > 0 else None
         nxt = pages[i + 1] if i + 1 < len(pages) else None
-        writer.write(page.href, renderer.decision(page, links, prev, nxt))
+        writer.write(page.file, renderer.decision(page, links, prev, nxt))
     for i, guide in enumerate(guides):
         prev = guides[i - 1] if i > 0 else None
         nxt = guides[i + 1] if i + 1 < len(guides) else None
-        writer.write(guide.href, renderer.guide(guide, prev, nxt))
+        writer.write(guide.file, renderer.guide(guide, prev, nxt))
     if guides:
         writer.write(f"{GUIDES_DIR}/index.html", renderer.guides(guides))
     writer.write("index.html", renderer.index(pages, guides))
@@ -429,17 +502,17 @@ def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageC
         if asset.is_file():
             writer.copy(f"assets/{asset.name}", asset)
     copied: set[str] = set()
+    # Only files whose real location is inside the decision (or guide) folder: a symbolic
+    # link out of it (`etc -> /etc`) is not followed; `_check` warned about it.
     for page in pages:
         for rel in page.files:
-            source = log.dir / rel
-            if rel not in copied and source.is_file():
+            if rel not in copied and (source := _inside(log.dir / rel, log.dir)) is not None:
                 writer.copy(f"files/{rel}", source)
                 copied.add(rel)
     for guide in guides:
         for rel in guide.files:
-            source = guide.folder / rel
             target = f"{GUIDES_DIR}/files/{rel}"
-            if target not in copied and source.is_file():
+            if target not in copied and (source := _inside(guide.folder / rel, guide.folder)) is not None:
                 writer.copy(target, source)
                 copied.add(target)
 

@@ -2,7 +2,9 @@
 
 One `Converter` per process holds one nbconvert `HTMLExporter` (adrkit's template,
 based on `lab`, validating once per notebook) and one sanitizer, and reuses both for
-every notebook it converts. A cold build spreads the notebooks over a process pool,
+every notebook it converts. Each markdown cell's HTML and each HTML, SVG or markdown
+output is cleaned on its own while the exporter assembles the page
+(`Sanitizer.fragment`), then the whole body is sanitized (`Sanitizer.clean`). A cold build spreads the notebooks over a process pool,
 each worker building its own `Converter` once; a small build converts in-process.
 
 A guide (`Job.guide`) is converted by the same exporter and sanitizer, prepared as a
@@ -85,7 +87,10 @@ class Converted:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
-def _make_exporter() -> Any:
+def _make_exporter(isolate: Callable[[str], str]) -> Any:
+    """The page exporter; `isolate` cleans each markdown cell's HTML and each HTML,
+    SVG and markdown output on its own (nbconvert's `clean_html` filter, applied when
+    `sanitize_html` is set)."""
     from nbconvert.exporters.html import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
@@ -99,6 +104,7 @@ def _make_exporter() -> Any:
             lang = nb.metadata.get("language_info", {})
             lexer = lang.get("pygments_lexer", lang.get("name", None))
             resources = self._init_resources(resources)
+            resources["should_sanitize_html"] = True  # the template calls clean_html
             self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
@@ -106,7 +112,8 @@ def _make_exporter() -> Any:
 
     return PageExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
                         optimistic_validation=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True, anchor_link_text="#")
+                        exclude_output_prompt=True, anchor_link_text="#",
+                        sanitize_html=True, filters={"clean_html": isolate})
 
 
 class Converter:
@@ -120,8 +127,8 @@ class Converter:
 
         self._nbformat = nbformat
         self._rejoin_lines = rejoin_lines
-        self._exporter = _make_exporter()
         self._sanitizer = Sanitizer()
+        self._exporter = _make_exporter(self._sanitizer.fragment)
 
     def convert(self, job: Job) -> Converted:
         try:
@@ -213,6 +220,11 @@ _worker: Converter | None = None
 
 def _init_worker() -> None:
     global _worker
+    import signal
+
+    # A forked worker inherits the parent's handlers (`adrkit serve` turns SIGTERM into a
+    # clean stop of the parent); a worker just ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     skip_slow_imports()
     _worker = Converter()
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..model import slugify
 from ..notebook_io import cell_text
@@ -83,8 +84,19 @@ class GuidePage:
     problems: list[Problem] = field(default_factory=list)
 
     @property
-    def href(self) -> str:
+    def file(self) -> str:
+        """The guide's file in the site."""
         return f"{GUIDES_DIR}/{self.slug}.html"
+
+    @property
+    def href(self) -> str:
+        """The guide's URL relative to the site root."""
+        return f"{GUIDES_DIR}/{self.local_href}"
+
+    @property
+    def local_href(self) -> str:
+        """The guide's URL relative to `guides/`."""
+        return f"{quote(self.slug, safe='')}.html"
 
     @property
     def stem(self) -> str:

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from ..lifecycle import REVERSE_RELS
 from ..model import Decision, make_stem, parse_filename
 from .report import Problem
 
-__all__ = ["Page", "Target", "SiteLinks"]
+__all__ = ["Page", "Target", "SiteLinks", "page_href"]
+
+
+def page_href(name: str) -> str:
+    """The relative URL of the page `name`.html: every character of the name that is not
+    unreserved is percent-encoded, so '#', '?', '/' and spaces stay part of the file name."""
+    return f"{quote(name, safe='')}.html"
 
 
 @dataclass
@@ -35,8 +42,14 @@ class Page:
         return self.decision.stem
 
     @property
-    def href(self) -> str:
+    def file(self) -> str:
+        """The page's file in the site, named after the record's stem."""
         return f"{self.stem}.html"
+
+    @property
+    def href(self) -> str:
+        """The page's URL relative to the site root: the file name percent-encoded."""
+        return page_href(self.stem)
 
     @property
     def caption(self) -> str:

@@ -9,7 +9,9 @@ which makes a rebuild cost what changed, not what exists. A build
 that fails before the swap leaves the previous site untouched and removes its staging.
 
 An output folder is replaced only if adrkit made it (it holds the `.adrkit-site`
-marker) or it is empty, so `--out` pointed at the wrong folder cannot wipe it.
+marker) or it is empty, so `--out` pointed at the wrong folder cannot wipe it. An output
+folder that is a symbolic link is kept as a link: the folder it points to is replaced.
+The site folder gets the permissions of a folder made under the process umask.
 """
 from __future__ import annotations
 
@@ -22,11 +24,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..atomic import UMASK
 from ..errors import UsageError
 
 __all__ = ["SiteWriter", "MARKER", "check_out_dir"]
 
 MARKER = ".adrkit-site"
+_FOLDER_MODE = 0o777 & ~UMASK
 _RENAME_EXCHANGE = 2
 
 
@@ -55,9 +59,13 @@ class SiteWriter:
     changed in place, so sharing them between the old and the new site is safe."""
 
     def __init__(self, out: Path, previous: dict[str, list[Any]] | None = None):
-        self.out = Path(out).absolute()
+        # A symbolic link as the output folder stays a link: the site is built beside
+        # and swapped in for the folder it points to.
+        self.out = Path(os.path.realpath(Path(out).absolute()))
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.stage = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
+        # mkdtemp makes a private (0700) folder; the site is for whoever serves it.
+        os.chmod(self.stage, _FOLDER_MODE)
         self._dirs: set[Path] = {self.stage}
         self._previous = previous or {}
         self.manifest: dict[str, list[Any]] = {}

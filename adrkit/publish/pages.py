@@ -108,11 +108,11 @@ class SiteRenderer:
         return self._render(
             "guide.html.j2", active="guides", root="../", g=page, body=page.body,
             source=page.path.name,
-            prev=Target(prev.title, f"{prev.slug}.html") if prev else None,
-            next=Target(next.title, f"{next.slug}.html") if next else None)
+            prev=Target(prev.title, prev.local_href) if prev else None,
+            next=Target(next.title, next.local_href) if next else None)
 
     def guides(self, guides: list[GuidePage]) -> str:
-        items = [{"title": g.title, "href": f"{g.slug}.html", "source": g.path.name,
+        items = [{"title": g.title, "href": g.local_href, "source": g.path.name,
                   "summary": _summary(g.text, g.title)} for g in guides]
         return self._render("guides.html.j2", active="guides", root="../", items=items)
 

@@ -16,6 +16,8 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
+from .links import page_href
+
 __all__ = ["render_table", "RenderError", "GraphNode", "GraphEdge", "graph_svg", "KIND_TAGS"]
 
 # Cell tag -> data file section whose static render replaces that cell's outputs.
@@ -98,7 +100,7 @@ def graph_svg(nodes: list[GraphNode], edges: list[GraphEdge], decisions: Iterabl
         from ..render.graphviz import render_svg  # type: ignore[import-not-found]
     except ImportError:
         return _grid_svg(nodes, edges), "drawn by adrkit (grid layout)"
-    dot = graph_dot(list(decisions), href=lambda d: f"{d.stem}.html")
+    dot = graph_dot(list(decisions), href=lambda d: page_href(d.stem))
     result = render_svg(dot)
     if getattr(result, "svg", None):
         return result.svg, f"drawn by {getattr(result, 'renderer', 'graphviz')}"
@@ -146,7 +148,7 @@ def _grid_svg(nodes: list[GraphNode], edges: list[GraphEdge]) -> str:
         x, y = pos[node.stem]
         title = node.title if len(node.title) <= 22 else node.title[:21] + "…"
         parts.append(
-            f'<a xlink:href="{html.escape(node.stem)}.html" class="adr-graph-node status-{html.escape(node.status)}">'
+            f'<a xlink:href="{html.escape(page_href(node.stem))}" class="adr-graph-node status-{html.escape(node.status)}">'
             f"<title>{html.escape(node.label)} {html.escape(node.title)} ({html.escape(node.status)})</title>"
             f'<rect x="{x}" y="{y}" width="{_W}" height="{_H}" rx="6"></rect>'
             f'<text x="{x + 8}" y="{y + 18}" class="adr-graph-label">{html.escape(node.label)} · '

@@ -14,7 +14,7 @@ __all__ = ["Problem", "BuildReport", "WARNING_KINDS"]
 
 # The kinds of warning `--strict` turns into failure.
 WARNING_KINDS = ("broken-link", "missing-section", "invalid-data", "stale-data", "remote-image",
-                 "unreadable", "conversion", "config")
+                 "unreadable", "conversion", "config", "unknown-status", "duplicate-number")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,9 @@ class BuildReport:
         return not self.failures
 
     def exit_code(self, strict: bool) -> int:
-        if strict and (self.warnings or self.failures):
+        """1 when a record or guide could not be built, or with `strict` when there was
+        any warning; else 0."""
+        if self.failures or (strict and self.warnings):
             return 1
         return 0
 

@@ -22,6 +22,9 @@ guide's folder becomes that guide's page, and other relative files are recorded
 relative to the guide's folder (the build copies them to `guides/files/`).
 
 `Sanitizer.clean(html, base)` returns the clean HTML and what was found (`Found`).
+`Sanitizer.fragment(html)` first closes and cleans each cell's HTML on its own, so that
+markup left open in one cell (`<style>`, `<textarea>`, `<math>`...) cannot swallow the
+cells after it when the page is cleaned as a whole.
 """
 from __future__ import annotations
 
@@ -93,6 +96,8 @@ _STYLE_PROPERTIES = {
     "margin-top", "margin-right", "margin-bottom", "margin-left", "line-height",
     "letter-spacing", "word-break", "overflow-wrap", "opacity",
 }
+_CLEAN_CONTENT_TAGS = {"script", "style", "noscript", "iframe", "object", "embed", "template", "math",
+                       "textarea", "select", "xmp", "noembed", "noframes", "plaintext"}
 _URL_SCHEMES = {"http", "https", "mailto", "data"}
 _URL_ATTRS = {"href", "xlink:href", "src"}
 _DATA_IMAGE = re.compile(r"^data:image/(?:png|jpe?g|gif|webp|svg\+xml|bmp)[;,]", re.I)
@@ -131,9 +136,7 @@ class Sanitizer:
         self._guide_log: str | None = None
         self._cleaner = nh3.Cleaner(
             tags=_HTML_TAGS | _SVG_TAGS,
-            clean_content_tags={"script", "style", "noscript", "iframe", "object", "embed",
-                                "template", "math", "textarea", "select", "xmp", "noembed",
-                                "noframes", "plaintext"},
+            clean_content_tags=_CLEAN_CONTENT_TAGS,
             attributes=_ATTRIBUTES,
             generic_attribute_prefixes={"aria-"},
             attribute_filter=self._filter,
@@ -143,6 +146,24 @@ class Sanitizer:
             filter_style_properties=_STYLE_PROPERTIES,
             id_prefix=ID_PREFIX,
         )
+        # The same tags and attributes, without the URL and style checks: only makes a
+        # fragment well formed and drops what the policy drops, so an unclosed element
+        # in one cell cannot take in what follows it.
+        self._isolator = nh3.Cleaner(
+            tags=_HTML_TAGS | _SVG_TAGS,
+            clean_content_tags=_CLEAN_CONTENT_TAGS,
+            attributes=_ATTRIBUTES,
+            generic_attribute_prefixes={"aria-"},
+            url_schemes=_URL_SCHEMES,
+            link_rel=None,
+            strip_comments=True,
+        )
+
+    def fragment(self, html: str) -> str:
+        """`html` (one cell's rendered markdown or one output) parsed on its own and
+        written back with every element closed, before it is placed in a page. The page
+        is then cleaned as a whole by `clean`."""
+        return self._isolator.clean(html) if html else ""
 
     def clean(self, html: str, base: str = "", *, guide_log: str | None = None) -> tuple[str, Found]:
         """Sanitize `html`; relative URLs are taken relative to `base`, the folder of the
@@ -179,6 +200,13 @@ class Sanitizer:
     def _url(self, tag: str, attr: str, value: str) -> str | None:
         url = _CONTROL.sub("", value)
         if not url:
+            return None
+        if "\\" in url:
+            # Browsers read '\' as '/' in web URLs ('/\host/x' is '//host/x', another
+            # host), so no URL with a backslash is kept; an image that would come from
+            # another host is reported as dropped.
+            if tag == "img" and _other_host(url.replace("\\", "/")):
+                self._found.dropped.append(url)
             return None
         scheme = _SCHEME.match(url)
         if scheme:
@@ -246,6 +274,11 @@ class Sanitizer:
             return value
         self._found.files.append(joined)
         return f"files/{quote(joined)}{'?' + query if query else ''}{frag}"
+
+
+def _other_host(url: str) -> bool:
+    """True for a URL with a scheme or a protocol-relative one ('//host/...')."""
+    return url.startswith("//") or _SCHEME.match(url) is not None
 
 
 def _safe_functions(value: str) -> bool:

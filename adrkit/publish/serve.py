@@ -3,13 +3,16 @@
 Builds once, serves the output folder with the standard library's HTTP server (on the
 loopback address only), and polls the decision folder, its templates and the project
 settings; any change triggers a rebuild, which is incremental and swapped in whole, so
-a reload never sees half a site. Stops on Ctrl+C.
+a reload never sees half a site. A rebuild that fails (the log folder removed, a file
+that cannot be read) is reported and serving goes on. Stops on Ctrl+C or SIGTERM, and
+removes its temporary folder either way.
 """
 from __future__ import annotations
 
 import functools
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -21,7 +24,7 @@ from ..store import DecisionLog
 from .build import BuildOptions, build_site, guide_folders
 from .report import BuildReport
 
-__all__ = ["serve", "snapshot"]
+__all__ = ["serve", "snapshot", "open_server"]
 
 
 def snapshot(log: DecisionLog, guides: list[Path] | None = None) -> dict[str, tuple[int, int]]:
@@ -35,13 +38,18 @@ def snapshot(log: DecisionLog, guides: list[Path] | None = None) -> dict[str, tu
         except OSError:
             continue
         for entry in entries:
-            if entry.is_file() and entry.name.endswith((".ipynb", ".yaml")):
-                st = entry.stat()
-                seen[entry.path] = (st.st_mtime_ns, st.st_size)
-    config = log.config.path
-    if config.exists():
-        st = config.stat()
-        seen[str(config)] = (st.st_mtime_ns, st.st_size)
+            if entry.name.endswith((".ipynb", ".yaml")):
+                try:
+                    if entry.is_file():
+                        st = entry.stat()
+                        seen[entry.path] = (st.st_mtime_ns, st.st_size)
+                except OSError:  # removed since the folder was listed
+                    continue
+    try:
+        st = log.config.path.stat()
+        seen[str(log.config.path)] = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        pass
     return seen
 
 
@@ -54,21 +62,37 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
+def open_server(port: int) -> ThreadingHTTPServer:
+    """An HTTP server bound to 127.0.0.1:`port` (0 picks a free port), not yet serving;
+    `serve` sets the folder it serves. Raises OSError when the port cannot be had."""
+    return ThreadingHTTPServer(("127.0.0.1", port), _QuietHandler)
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(log: DecisionLog, options: BuildOptions, *, port: int = 8000,
           say: Callable[[str], None], report: Callable[[BuildReport], None],
-          interval: float = 0.5, stop: threading.Event | None = None) -> None:
-    """Build, serve on 127.0.0.1:`port` (0 picks a free port) and rebuild on change
-    until interrupted or `stop` is set."""
+          interval: float = 0.5, stop: threading.Event | None = None,
+          server: ThreadingHTTPServer | None = None) -> None:
+    """Build, serve on 127.0.0.1:`port` (0 picks a free port), or on `server` from
+    `open_server`, and rebuild on change until interrupted (Ctrl+C, or SIGTERM when
+    called from the main thread) or `stop` is set. The server is closed on return."""
     temp = None
-    if options.out is None:
-        temp = Path(tempfile.mkdtemp(prefix="adrkit-serve-"))
-        options.out = temp / "site"
-    out = Path(options.out).absolute()
-    stop = stop or threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
+        if server is None:
+            server = open_server(port)
+        if options.out is None:
+            temp = Path(tempfile.mkdtemp(prefix="adrkit-serve-"))
+            options.out = temp / "site"
+        out = Path(options.out).absolute()
+        stop = stop or threading.Event()
         report(build_site(log, options, progress=say))
-        handler = functools.partial(_QuietHandler, directory=str(out))
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server.RequestHandlerClass = functools.partial(_QuietHandler, directory=str(out))  # type: ignore[assignment]
         thread = threading.Thread(target=server.serve_forever, name="adrkit-serve", daemon=True)
         thread.start()
         say(f"serving http://127.0.0.1:{server.server_address[1]}/ from {out} (Ctrl+C to stop)")
@@ -76,10 +100,13 @@ def serve(log: DecisionLog, options: BuildOptions, *, port: int = 8000,
             _watch(log, options, say, report, interval, stop)
         finally:
             server.shutdown()
-            server.server_close()
     finally:
+        if server is not None:
+            server.server_close()
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _watch(log: DecisionLog, options: BuildOptions, say: Callable[[str], None],
@@ -104,3 +131,6 @@ def _watch(log: DecisionLog, options: BuildOptions, say: Callable[[str], None],
             report(build_site(log, options, progress=say))
         except AdrkitError as exc:
             say(f"rebuild failed: {exc}")
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            say(f"rebuild failed: {where}{exc.strerror or exc}; serving the last site built")

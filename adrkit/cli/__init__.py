@@ -15,6 +15,7 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import AdrkitError
+from ..startup import skip_slow_imports
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    skip_slow_imports()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

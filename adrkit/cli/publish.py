@@ -72,9 +72,6 @@ def _report(report: Any) -> None:
 
 
 def cmd_build(args: Any) -> int:
-    from ..publish.startup import skip_slow_imports
-
-    skip_slow_imports()
     from ..publish import build_site
 
     log = log_of(args)
@@ -92,9 +89,6 @@ def cmd_build(args: Any) -> int:
 
 def cmd_serve(args: Any) -> int:
     from ..errors import UsageError
-    from ..publish.startup import skip_slow_imports
-
-    skip_slow_imports()
     from ..publish.serve import open_server, serve
 
     if not 0 <= args.port <= 65535:

@@ -30,7 +30,7 @@ from ..notebook_io import loads_notebook, sections_of
 from .prepare import prepare_notebook
 from .renders import KIND_TAGS
 from .report import Problem
-from .startup import skip_slow_imports
+from ..startup import skip_slow_imports
 
 __all__ = ["Job", "Converted", "Converter", "convert_all", "TEMPLATE_DIR", "POOL_THRESHOLD",
            "worker_count"]

@@ -836,6 +836,8 @@ def dot_html(text: Any) -> str:
     """Text made safe inside a DOT HTML-like label."""
     raw = "" if text is None else str(text)
     raw = "".join(ch for ch in raw if unicodedata.category(ch) != "Cc")
+    # Graphviz expands \N, \G, \E ... even in HTML-like labels; a doubled backslash is literal.
+    raw = raw.replace("\\", "\\\\")
     return raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 

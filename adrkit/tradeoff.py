@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -219,6 +220,7 @@ class WeightSensitivity:
     weight: float
     up: Flip | None      # smallest increase that changes the winner, if any
     down: Flip | None    # smallest decrease (keeping the weight >= 0), if any
+    total: float | None = None   # the sum of all weights (for `share`)
 
     @property
     def flip(self) -> Flip | None:
@@ -240,6 +242,27 @@ class WeightSensitivity:
         return f.change / self.weight * 100.0
 
     @property
+    def share(self) -> float | None:
+        """For a zero weight: the new weight as a percent of the new sum of weights
+        (a percent change of 0 is undefined). None for other weights, without a flip
+        or without `total`."""
+        f = self.flip
+        if f is None or self.weight != 0 or self.total is None:
+            return None
+        new_total = self.total + f.change
+        return f.change / new_total * 100.0 if new_total > 0 else None
+
+    @property
+    def size(self) -> float:
+        """How big the flip is, in percent, for the verdict: the relative change of a
+        nonzero weight, the `share` of a zero one; infinite without a flip."""
+        pct = self.percent
+        if pct is not None:
+            return abs(pct)
+        share = self.share
+        return share if share is not None else math.inf
+
+    @property
     def new_weight(self) -> float | None:
         f = self.flip
         return None if f is None else self.weight + f.change
@@ -254,8 +277,12 @@ class WeightSensitivity:
         if f is None:
             return "no change of this weight alone flips it"
         pct = self.percent
-        size = f"{_signed(pct)} %" if pct is not None else f"{_signed(f.change)}"
-        return (f"{size} ({_num(self.weight)} → {_num(self.weight + f.change)}) brings "
+        if pct is None:
+            share = self.share
+            of_total = f" ({_fine(share, 1)} % of the total)" if share is not None else ""
+            return (f"giving it a weight of {_fine(self.weight + f.change)}{of_total} brings "
+                    f"{f.challenger} level; any more and it wins")
+        return (f"{_signed(pct)} % ({_fine(self.weight)} → {_fine(self.weight + f.change)}) brings "
                 f"{f.challenger} level; any further and it wins")
 
 
@@ -279,15 +306,15 @@ class Sensitivity:
 
     @property
     def most_sensitive(self) -> WeightSensitivity | None:
-        """The criterion whose smallest relative change flips the winner."""
+        """The criterion whose smallest change flips the winner, judged by
+        `WeightSensitivity.size` (relative change, or share of the total for a zero weight)."""
         best = None
         for w in self.weights:
             if w.flip is None:
                 continue
-            key = abs(w.percent) if w.percent is not None else math.inf
-            if best is None or key < best[0]:
-                best = (key, w)
-        return best[1] if best else None
+            if best is None or w.size < best.size:
+                best = w
+        return best
 
 
 @dataclass(frozen=True)
@@ -321,12 +348,39 @@ def _num(x: float | int | None, places: int = 2) -> str:
         return "∞"
     if float(x).is_integer():
         return str(int(x))
-    text = f"{x:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = _strip(f"{x:.{places}f}")
+    if text in ("0", "-0"):  # a nonzero number that rounds to 0: show its first digits
+        text = _strip(f"{x:.{_places_for(x, places, 2)}f}")
+    return text
+
+
+def _strip(text: str) -> str:
+    """Trailing zeros of the decimals, and a bare decimal point, removed."""
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _places_for(x: float, places: int, digits: int) -> int:
+    """At least `places` decimals, more if needed to show `digits` significant digits."""
+    x = abs(float(x))
+    if x == 0 or not math.isfinite(x):
+        return places
+    return max(places, digits - 1 - math.floor(math.log10(x)))
+
+
+def _fine(x: float | int | None, places: int = 2) -> str:
+    """Like `_num`, but a number too small for `places` decimals to show two significant
+    digits gets three (0.0125 is '0.0125', not '0.01'; 0.25 stays '0.25')."""
+    if x is None or isinstance(x, bool) or not math.isfinite(float(x)) or abs(x) >= 10 ** (1 - places):
+        return _num(x, places)
+    return _num(x, _places_for(x, places, 3))
 
 
 def _signed(x: float) -> str:
-    return ("+" if x > 0 else "−" if x < 0 else "") + _num(abs(x), 1 if abs(x) >= 10 else 2)
+    """A signed amount ('+1.5', '−0.0042'); '' for zero, never '−0'."""
+    text = _num(abs(x), 1 if abs(x) >= 10 else 2)
+    if text == "0":
+        return ""
+    return ("+" if x > 0 else "−") + text
 
 
 def _plain(x: float) -> float | int:
@@ -790,7 +844,7 @@ class Tradeoff:
                 elif wk + d > lead_floor:          # the weight must stay >= 0 past the root
                     if down is None or d > down.change:
                         down = Flip(d, names[i])
-            per_weight.append(WeightSensitivity(crit.name, wk, up, down))
+            per_weight.append(WeightSensitivity(crit.name, wk, up, down, total_w))
         margin = ranking.entries[0].total - second.total
         verdict, summary = _verdict(ranking.winner, margin, per_weight, self.scale)  # type: ignore[arg-type]
         return Sensitivity(ranking.winner, (), second.name, margin, tuple(per_weight), verdict, summary)
@@ -847,7 +901,9 @@ class Tradeoff:
 
     def to_comment(self, language: str = "java", *, over: str | Sequence[str] | None = None) -> str:
         """'// Using X over Y because:' with '+' and '-' lines from X's arguments; the
-        comment marker follows the language (name or file suffix)."""
+        comment marker follows the language (name or file suffix). With nothing chosen
+        and a tie for first place it names the tie instead (`over` is then only checked),
+        with each tied option's arguments. No text can end the comment early."""
         return _render_comment(self, language, over)
 
     # --- files -------------------------------------------------------------------------
@@ -1036,18 +1092,19 @@ def _verdict(winner: str, margin: float, weights: list[WeightSensitivity],
              scale: tuple[float, float]) -> tuple[str, str]:
     lead = f'"{winner}" leads by {_num(margin, 2)} (on the scale {_num(scale[0])} to {_num(scale[1])}).'
     flips = [w for w in weights if w.flip is not None]
-    relative = [w for w in flips if w.percent is not None]
     if not flips:
         return "robust", (f"{lead} Robust: no change of any single weight makes another option win.")
-    closest = min(relative, key=lambda w: abs(w.percent), default=None)  # type: ignore[arg-type, return-value]
-    if closest is None:  # only zero weights can flip it, and only by being raised
-        w = min(flips, key=lambda w: abs(w.change))  # type: ignore[arg-type]
-        return "sensitive", (f"{lead} Sensitive: raising \"{w.criterion}\" from 0 to "
-                             f"{_num(w.new_weight)} brings \"{w.challenger}\" level, and any more makes it win.")
-    pct = abs(closest.percent)  # type: ignore[arg-type]
-    detail = (f'changing the weight of "{closest.criterion}" by {_signed(closest.percent)} % '  # type: ignore[arg-type]
-              f'({_num(closest.weight)} → {_num(closest.new_weight)}) brings "{closest.challenger}" level, '
-              "and any further change makes it win")
+    # A zero weight has no percent change; it is judged by its new share of the total.
+    closest = min(flips, key=lambda w: w.size)
+    pct = closest.size
+    if closest.percent is None:
+        of_total = f" ({_fine(closest.share, 1)} % of the total)" if closest.share is not None else ""
+        detail = (f'giving "{closest.criterion}" a weight of {_fine(closest.new_weight)}{of_total} '
+                  f'brings "{closest.challenger}" level, and any more makes it win')
+    else:
+        detail = (f'changing the weight of "{closest.criterion}" by {_signed(closest.percent)} % '  # type: ignore[arg-type]
+                  f'({_fine(closest.weight)} → {_fine(closest.new_weight)}) brings "{closest.challenger}" '
+                  "level, and any further change makes it win")
     if pct <= FRAGILE_PERCENT + 1e-9:
         return "fragile", f"{lead} Fragile: {detail}."
     if pct <= SENSITIVE_PERCENT + 1e-9:
@@ -1173,9 +1230,14 @@ def _render_html(t: Tradeoff) -> str:
                              '<td colspan="3" style="text-align:left">no change of this weight alone '
                              "flips it</td></tr>")
                 continue
-            pct = f" ({_signed(w.percent)} %)" if w.percent is not None else ""
+            change = _signed(w.change)  # type: ignore[arg-type]
+            if w.percent is not None:
+                pct = f" ({_signed(w.percent)} %)"
+            else:  # a zero weight, raised: the change is the new weight
+                change = f"+{_fine(w.change)}"
+                pct = f" ({_fine(w.share, 1)} % of the total)" if w.share is not None else ""
             parts.append(f'<tr><th scope="row">{_e(w.criterion)}</th><td>{_e(_num(w.weight))}</td>'
-                         f"<td>{_e(_signed(w.change) + pct)}</td><td>{_e(_num(w.new_weight))}</td>"  # type: ignore[arg-type]
+                         f"<td>{_e(change + pct)}</td><td>{_e(_fine(w.new_weight))}</td>"  # type: ignore[arg-type]
                          f'<td style="text-align:left">{_e(w.challenger)}</td></tr>')
         parts.append("</tbody></table>")
     # Pugh
@@ -1311,37 +1373,85 @@ for _names, _marker in (
         _MARKERS[_n] = _marker
 
 
+# languages whose compilers turn \uXXXX into a character before reading comments
+_UNICODE_ESCAPES = {"java", "scala", "sc"}
+# languages in which a backslash at the end of a line continues a line comment
+_LINE_SPLICE = {"c", "cpp", "c++", "cc", "h", "hpp", "make", "makefile"}
+
+
+def _language_key(language: str) -> str:
+    key = str(language).strip().lower()
+    return key.rsplit(".", 1)[-1] if "." in key and not key.endswith(".") else key
+
+
 def comment_marker(language: str) -> tuple[str, str]:
     """(prefix, suffix) of a line comment in a language, given by name or file suffix."""
-    key = str(language).strip().lower()
-    key = key.rsplit(".", 1)[-1] if "." in key and not key.endswith(".") else key
+    key = _language_key(language)
     if key in _MARKERS:
         return _MARKERS[key]
     raise UsageError(f"no comment marker known for language '{language}'",
                      fix="use a language name or file suffix such as java, go, py, sql, html")
 
 
+def _comment_safe(text: str, key: str, suffix: str) -> str:
+    """One line of comment text that cannot end the comment it sits in: the closing
+    sequence of a block-style marker is broken up, and so are the tricks that end a
+    line comment early (Java's \\u escapes) or carry it onto the next line (a final
+    backslash in C and make)."""
+    text = _md_line(text)
+    if suffix == " */":
+        text = text.replace("*/", "* /")
+    elif suffix == " -->":
+        text = re.sub(r"--(!?)>", r"--\1&gt;", text)
+    elif suffix == " *)":  # OCaml comments nest and read string literals inside them
+        text = text.replace("(*", "( *").replace("*)", "* )").replace('"', "'")
+        text = re.sub(r"\{([a-z_]*)\|", r"{\1 |", text)
+    if key in _UNICODE_ESCAPES:  # an odd run of backslashes before 'u' starts an escape
+        text = re.sub(r"\\+(?=u)", lambda m: m.group(0) + "\\" * (len(m.group(0)) % 2), text)
+    if key in _LINE_SPLICE:
+        text = text.rstrip("\\").rstrip()
+    return text
+
+
 def _render_comment(t: Tradeoff, language: str, over: str | Sequence[str] | None) -> str:
     prefix, suffix = comment_marker(language)
+    key = _language_key(language)
     t._require_valid()
     if not t.options:
         raise ValidationError("there are no options to write about", where="options", fix="add options first")
     ranking = t.ranking() if t.criteria else None
-    using = t.chosen or (ranking.names[0] if ranking else t.options[0].name)
-    t.option(using)
-    if over is None:
-        order = ranking.names if ranking else t.option_names
-        others = [n for n in order if n != using][:1]
-    else:
-        others = [over] if isinstance(over, str) else list(over)
-        for name in others:
+    if over is not None:
+        for name in [over] if isinstance(over, str) else list(over):
             t.option(name)
-    head = f"Using {using}" + (f" over {' and '.join(others) if len(others) < 3 else ', '.join(others)}"
-                               if others else "") + " because:"
-    opt = t.option(using)
-    lines = [head]
-    lines += [f"+ {_md_line(a.text)}" for a in opt.arguments_of("good")]
-    lines += [f"- {_md_line(a.text)}" for a in opt.arguments_of("bad")]
-    if len(lines) == 1 and t.because:
-        lines.append(f"+ {_md_line(t.because)}")
-    return "\n".join(f"{prefix}{line}{suffix}".rstrip() for line in lines) + "\n"
+    lines: list[str] = []
+    if not t.chosen and ranking is not None and ranking.tied:
+        # nothing chosen and no single winner: name the tie, with each tied option's case
+        tied = ranking.winners
+        lines.append(f"No winner yet: {_join(tied)} tie on the weighted score.")
+        for name in tied:
+            opt = t.option(name)
+            cases = ([f"+ {a.text}" for a in opt.arguments_of("good")]
+                     + [f"- {a.text}" for a in opt.arguments_of("bad")])
+            if cases:
+                lines += [f"{name}:", *cases]
+    else:
+        using = t.chosen or (ranking.names[0] if ranking else t.options[0].name)
+        t.option(using)
+        if over is None:
+            order = ranking.names if ranking else t.option_names
+            others = [n for n in order if n != using][:1]
+        else:
+            others = [over] if isinstance(over, str) else list(over)
+        lines.append(f"Using {using}" + (f" over {_join(others)}" if others else "") + " because:")
+        opt = t.option(using)
+        lines += [f"+ {a.text}" for a in opt.arguments_of("good")]
+        lines += [f"- {a.text}" for a in opt.arguments_of("bad")]
+        if len(lines) == 1 and t.because:
+            lines.append(f"+ {t.because}")
+    return "\n".join(f"{prefix}{_comment_safe(line, key, suffix)}{suffix}".rstrip()
+                     for line in lines) + "\n"
+
+
+def _join(names: Sequence[str]) -> str:
+    """'A', 'A and B', or 'A, B, C' (unquoted, for code comments)."""
+    return " and ".join(names) if len(names) < 3 else ", ".join(names)

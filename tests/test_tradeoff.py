@@ -519,3 +519,123 @@ def test_sensitivity_summary_wording_is_one_line():
     for t in (orders(), two((1, 5, 1), (2, 1, 4)), two((5, 4, 3), (4, 4, 1))):
         s = t.sensitivity().summary
         assert "\n" not in s and re.match(r'^"[AP]', s)
+
+
+# --- number formatting ----------------------------------------------------------------------
+
+def test_whole_percentages_keep_their_zeros():
+    from adrkit.tradeoff import _num
+    assert [_num(x, 0) for x in (20.3, 9.96, 50.4, 100.2)] == ["20", "10", "50", "100"]
+    assert _num(2.50) == "2.5" and _num(3.0) == "3" and _num(0.3, 0) == "0.3"
+    t = Tradeoff(criteria=[Criterion("Cost", 2.03), Criterion("Speed", 7.97)],
+                 options=[Option("A", scores={"Cost": 1, "Speed": 2}),
+                          Option("B", scores={"Cost": 3, "Speed": 1})])
+    html_out, md = t.to_html(), t.to_markdown()
+    assert "weight 2.03 (20 %)" in html_out and "weight 7.97 (80 %)" in html_out
+    assert "(2 %)" not in html_out and "(8 %)" not in html_out
+    assert "Cost (weight 2.03, 20 %)" in md and "Speed (weight 7.97, 80 %)" in md
+
+
+def test_small_amounts_never_print_as_zero_or_minus_zero():
+    from adrkit.tradeoff import _num, _signed
+    assert _signed(-0.004) == "−0.004" and _signed(0.004) == "+0.004"
+    assert _signed(0) == "" and _signed(-0.0) == ""
+    assert _num(0.004) == "0.004" and _num(-0.004) == "-0.004"
+    assert _signed(-8.333) == "−8.33" and _signed(12.34) == "+12.3"   # unchanged elsewhere
+
+
+# --- sensitivity of zero weights ----------------------------------------------------------------
+
+def zero_weight_flip() -> Tradeoff:
+    # X: 10*5 + 0*1 + 1*1 = 51; Y: 10*4.99 + 0*5 + 1*1.05 = 50.95; margin 0.05/11.
+    # Raising B from 0 to 0.05/4 = 0.0125 brings Y level (0.0125 / 11.0125 = 0.114 % of the total).
+    names = ("A", "B", "D")
+    return Tradeoff(criteria=[Criterion(n, w) for n, w in zip(names, (10, 0, 1))],
+                    options=[Option("X", scores={"A": 5, "B": 1, "D": 1}),
+                             Option("Y", scores={"A": 4.99, "B": 5, "D": 1.05})])
+
+
+def test_a_zero_weight_that_flips_the_winner_is_judged_by_its_share_of_the_total():
+    t = zero_weight_flip()
+    sens = t.sensitivity()
+    assert sens.winner == "X" and math.isclose(sens.margin, 0.05 / 11)
+    b = sens.of("B")
+    assert b.percent is None and math.isclose(b.change, 0.0125)
+    assert math.isclose(b.share, 0.0125 / 11.0125 * 100) and math.isclose(b.size, b.share)
+    assert math.isclose(sens.of("A").percent, -50)
+    assert sens.most_sensitive.criterion == "B"
+    assert sens.verdict == "fragile"
+    assert t.with_weight("B", 0.013).ranking().winner == "Y"
+    assert t.with_weight("B", 0.012).ranking().winner == "X"
+    assert '"X" leads by 0.0045 ' in sens.summary
+    assert ('Fragile: giving "B" a weight of 0.0125 (0.114 % of the total) brings "Y" level, '
+            "and any more makes it win.") in sens.summary
+    assert b.describe() == "giving it a weight of 0.0125 (0.114 % of the total) brings Y level; any more and it wins"
+    out = t.to_html()
+    assert "<td>+0.0125 (0.114 % of the total)</td><td>0.0125</td>" in out
+    assert "Sensitivity: fragile." in out
+    assert "Fragile: giving" in t.to_markdown()
+
+
+def test_a_zero_weight_needing_a_large_share_does_not_make_the_win_fragile():
+    # Raising Cost from 0 to 1 (half the total) only brings B level: robust from Cost,
+    # while the Latency/Ops changes decide the verdict as before.
+    t = two((5, 1, 3), (4, 5, 3), weights=(1, 0, 1))
+    cost = t.sensitivity().of("Cost")
+    assert math.isclose(cost.share, 0.25 / 2.25 * 100)   # 11.1 %: sensitive, not fragile
+    t = two((5, 1, 3), (4, 2, 3), weights=(1, 0, 1))   # A 8, B 7: Cost 0 -> 1 ties them
+    sens = t.sensitivity()
+    cost = sens.of("Cost")
+    assert math.isclose(cost.change, 1) and math.isclose(cost.share, 100 / 3)
+    assert sens.verdict == "sensitive" and sens.most_sensitive.criterion == "Cost"
+    assert 'giving "Cost" a weight of 1 (33.3 % of the total)' in sens.summary
+    t = two((5, 1, 3), (4, 1.5, 3), weights=(1, 0, 1))  # Cost 0 -> 2 ties: half the total
+    sens = t.sensitivity()
+    assert math.isclose(sens.of("Cost").share, 50) and sens.verdict == "sensitive"
+    t = two((5, 1, 3), (4, 1.4, 3), weights=(1, 0, 1))  # Cost 0 -> 2.5: 55.6 % of the total
+    sens = t.sensitivity()
+    assert sens.verdict == "robust" and "the closest call" in sens.summary
+
+
+# --- code comments: breaking out and ties -------------------------------------------------------
+
+def test_comment_text_cannot_close_a_block_comment():
+    t = orders()
+    t.add_argument("PostgreSQL", "good", "fast */ body{display:none} /*")
+    t.add_argument("PostgreSQL", "bad", "slow --> <script>alert(1)</script> <!-- and --!> too")
+    css = t.to_comment("css")
+    for line in css.splitlines():
+        assert line.startswith("/* ") and line.endswith(" */") and "*/" not in line[3:-3]
+    assert "/* + fast * / body{display:none} /* */" in css
+    html_out = t.to_comment("html")
+    for line in html_out.splitlines():
+        assert line.startswith("<!-- ") and line.endswith(" -->")
+        assert "-->" not in line[5:-4] and "--!>" not in line[5:-4]
+    t.add_argument("PostgreSQL", "good", 'nested (* and *) and "quote')
+    ml = t.to_comment("ocaml")
+    for line in ml.splitlines():
+        body = line[3:-3]
+        assert "(*" not in body and "*)" not in body and '"' not in body
+    t.add_argument("PostgreSQL", "good", r"see \u000a System.exit(1); and \\u000a")
+    # an odd run of backslashes before u gets one more; an even run is left alone
+    assert r"// + see \\u000a System.exit(1); and \\u000a" in t.to_comment("java").splitlines()
+    assert r"// + see \u000a System.exit(1); and \\u000a" in t.to_comment("go").splitlines()
+    t.add_argument("PostgreSQL", "bad", "ends in a backslash \\")
+    assert t.to_comment("c").splitlines()[-1] == "// - ends in a backslash"
+    assert t.to_comment("go").splitlines()[-1] == "// - ends in a backslash \\"
+
+
+def test_comment_says_so_when_nothing_is_chosen_and_the_top_ties():
+    t = two((5, 5, 5), (5, 5, 5))
+    t.add_argument("A", "good", "known")
+    t.add_argument("B", "bad", "new")
+    assert t.ranking().tied and not t.chosen
+    assert t.to_comment("java") == (
+        "// No winner yet: A and B tie on the weighted score.\n"
+        "// A:\n// + known\n"
+        "// B:\n// - new\n")
+    assert "Using" not in t.to_comment("py", over="B")
+    with pytest.raises(ValidationError, match='no option named "C"'):
+        t.to_comment("go", over="C")
+    t.chosen = "B"
+    assert t.to_comment("java").startswith("// Using B over A because:")

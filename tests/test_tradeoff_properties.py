@@ -61,13 +61,24 @@ def test_the_reported_flip_really_flips_and_a_smaller_change_does_not(t):
                 if w.weight + d < 0:
                     continue
                 assert t.with_weight(w.criterion, w.weight + d).ranking().winner == win
+        total = sum(c.weight for c in t.criteria)
         if w.percent is not None:
             assert abs(w.percent - flip.change / w.weight * 100) < 1e-9
+            assert w.share is None and w.size == abs(w.percent)
+        else:  # a zero weight, only ever raised: judged by its new share of the total
+            assert w.weight == 0 and flip.change > 0
+            assert abs(w.share - flip.change / (total + flip.change) * 100) < 1e-9
+            assert w.size == w.share
+    flipping = [w for w in sens.weights if w.flip is not None]
+    if flipping:
+        assert sens.most_sensitive.size == min(w.size for w in flipping)
+    else:
+        assert sens.most_sensitive is None
 
 
 @settings(max_examples=200, deadline=None)
-@given(tables(weights=st.floats(min_value=0.01, max_value=100)))
-def test_flip_holds_for_fractional_weights(t):
+@given(tables(weights=st.one_of(st.just(0.0), st.floats(min_value=0.01, max_value=100))))
+def test_flip_holds_for_fractional_and_zero_weights(t):
     sens = t.sensitivity()
     assume(sens.winner is not None and sens.margin > 1e-4)
     # Totals closer than 1e-9 count as a tie, so overshoot and fall short by 0.1 %.

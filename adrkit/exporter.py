@@ -31,8 +31,9 @@ from .atomic import write_all
 from .datafile import read_data
 from .errors import AdrkitError, ConflictError, UsageError
 from .markdown_io import (FORMAT_ALIASES, SOURCE_KEY, Chunk, LinkTarget, Note, html_table_to_markdown,
-                          iter_links, section_key, split_chunks, write_markdown)
-from .notebook_io import cell_text
+                          iter_links, parse_record_name, section_key, split_chunks, write_markdown)
+from .model import slugify
+from .notebook_io import cell_text, load_template
 from .store import DecisionLog, Record
 
 __all__ = ["MANIFEST", "ExportReport", "export_markdown", "export_name", "EXPORT_FORMATS"]
@@ -51,6 +52,7 @@ class ExportReport:
     format: str
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
     notes: dict[str, list[Note]] = field(default_factory=dict)
 
     def note(self, stem: str, kind: str, message: str, level: str = "note") -> None:
@@ -59,6 +61,7 @@ class ExportReport:
     def to_dict(self) -> dict[str, Any]:
         return {"out": str(self.out), "format": self.format,
                 "written": [str(p) for p in self.written], "unchanged": [str(p) for p in self.unchanged],
+                "removed": [str(p) for p in self.removed],
                 "notes": {k: [n.to_dict() for n in v] for k, v in sorted(self.notes.items())}}
 
 
@@ -71,13 +74,28 @@ def _format_of(rec: Record, fmt: str) -> str:
 
 def export_name(rec: Record, fmt: str) -> str:
     """The exported file's path (relative, posix) for a record in a format: the
-    imported file's own path when writing its own format back, else `stem.md`."""
+    imported file's own path when writing its own format back and the name still
+    fits the record (see `_name_fits`), else `stem.md`."""
     src = rec.decision.extra.get(SOURCE_KEY)
     if isinstance(src, dict) and src.get("file") and src.get("format") == fmt:
         name = str(src["file"])
-        if ".." not in name.split("/") and not name.startswith("/"):
+        if ".." not in name.split("/") and not name.startswith("/") and _name_fits(name, rec):
             return name
     return f"{rec.decision.stem}.md"
+
+
+def _name_fits(name: str, rec: Record) -> bool:
+    """Whether a file name still names the record: its number (when it has one) is the
+    record's number and its slug is the record's slug, or that slug with the `-N`
+    the importer adds when two files give the same name."""
+    parsed = parse_record_name(name.rsplit("/", 1)[-1])
+    if parsed is None:
+        return True
+    number, _, slug = parsed
+    if number is not None and number != rec.decision.number:
+        return False
+    mine = rec.decision.slug
+    return mine == slug or re.fullmatch(re.escape(slug) + r"-\d+", mine) is not None
 
 
 def export_markdown(log: DecisionLog, out: str | Path, *, fmt: str = "madr", refs: Iterable[str] = (),
@@ -107,10 +125,11 @@ def export_markdown(log: DecisionLog, out: str | Path, *, fmt: str = "madr", ref
 
     # 2. every file's bytes
     files: dict[str, bytes] = {}
+    templates: dict[str, Any] = {}
     for rec in chosen:
         stem = rec.decision.stem
         md_rel = names[stem]
-        body, assets = _body(rec, log, md_rel, sources, report)
+        body, assets = _body(rec, log, md_rel, sources, report, templates)
         resolve = _resolver(records, names, md_rel)
         text = write_markdown(rec.decision, body, formats[stem], resolve=resolve)
         files[md_rel] = text.encode("utf-8")
@@ -123,7 +142,7 @@ def export_markdown(log: DecisionLog, out: str | Path, *, fmt: str = "madr", ref
 
     # 3. what may be written, then write it all at once
     manifest = _read_manifest(out)
-    changes: dict[Path, bytes] = {}
+    changes: dict[Path, bytes | None] = {}
     conflicts = []
     for rel, data in sorted(files.items()):
         path = out / rel
@@ -143,13 +162,37 @@ def export_markdown(log: DecisionLog, out: str | Path, *, fmt: str = "madr", ref
         raise ConflictError(f"{len(conflicts)} file(s) exist that adrkit did not write (or that changed "
                             f"since): {shown}", path=out,
                             fix="export into another folder, or pass --force to overwrite them")
+    if not refs:
+        _remove_stale(out, files, manifest, changes, report)
     if changes:
         manifest_bytes = (json.dumps({"adrkit-export": 1, "files": dict(sorted(manifest.items()))},
                                      indent=1, ensure_ascii=False) + "\n").encode("utf-8")
         changes[out / MANIFEST] = manifest_bytes
         write_all(changes)
-    report.written = sorted(p for p in changes if p.name != MANIFEST)
+    report.written = sorted(p for p, data in changes.items() if data is not None and p.name != MANIFEST)
+    report.removed = sorted(p for p, data in changes.items() if data is None)
     return report
+
+
+def _remove_stale(out: Path, files: dict[str, bytes], manifest: dict[str, str],
+                  changes: dict[Path, bytes | None], report: ExportReport) -> None:
+    """Plan the removal of the files an earlier export wrote that this one does not:
+    only regular files inside `out` whose bytes still have the manifest's hash. Every
+    such entry leaves the manifest; a file changed since is kept and reported."""
+    for rel in sorted(set(manifest) - set(files)):
+        digest = manifest.pop(rel)
+        parts = rel.split("/")
+        if not rel or rel.startswith("/") or "\\" in rel or ".." in parts or "" in parts or rel == MANIFEST:
+            continue
+        path = out / rel
+        if path.is_symlink() or not path.is_file():
+            continue
+        stem = posixpath.basename(rel).rsplit(".", 1)[0]
+        if _sha(path.read_bytes()) != digest:
+            report.note(stem, "removed", f"{rel} is no longer exported but changed since; kept")
+            continue
+        changes[path] = None
+        report.note(stem, "removed", f"{rel} is no longer exported; removed")
 
 
 def _sha(data: bytes) -> str:
@@ -225,8 +268,8 @@ def _tags(cell: dict[str, Any]) -> set[str]:
     return set((cell.get("metadata") or {}).get("tags") or [])
 
 
-def _body(rec: Record, log: DecisionLog, md_rel: str, sources: dict[str, str],
-          report: ExportReport) -> tuple[list[Chunk], dict[str, bytes]]:
+def _body(rec: Record, log: DecisionLog, md_rel: str, sources: dict[str, str], report: ExportReport,
+          templates: dict[str, Any] | None = None) -> tuple[list[Chunk], dict[str, bytes]]:
     stem = rec.decision.stem
     src = rec.decision.extra.get(SOURCE_KEY)
     base_rel = str(src["file"]) if isinstance(src, dict) and src.get("file") else f"{stem}.ipynb"
@@ -236,8 +279,9 @@ def _body(rec: Record, log: DecisionLog, md_rel: str, sources: dict[str, str],
     assets: dict[str, bytes] = {}
     counter = [0]
     lifecycle_done = False
-    pending = _tradeoff_chunks(rec, data, report)  # MADR sections written from the trade-off
+    pending, option_names = _tradeoff_chunks(rec, data, report)  # MADR sections from the trade-off
     replaced = {c.key for c in pending if c.key}
+    placeholders = _template_texts(rec, log, templates) if replaced else {}
     present = {_cell_key(c) for c in rec.notebook.get("cells", [])[1:] if c.get("cell_type") == "markdown"}
 
     def take(keys: set[str | None]) -> list[Chunk]:
@@ -246,6 +290,15 @@ def _body(rec: Record, log: DecisionLog, md_rel: str, sources: dict[str, str],
         taken = pending[:last + 1]
         del pending[:last + 1]
         return taken
+
+    emitted: dict[str, int] = {}  # section key -> index in `chunks` of the trade-off's section
+    merged: set[str] = set()  # sections a cell's prose was already merged into
+
+    def emit(new: list[Chunk]) -> None:
+        for c in new:
+            if c.key:
+                emitted.setdefault(c.key, len(chunks))
+            chunks.append(c)
 
     for cell in rec.notebook.get("cells", [])[1:]:
         kind = cell.get("cell_type")
@@ -256,10 +309,22 @@ def _body(rec: Record, log: DecisionLog, md_rel: str, sources: dict[str, str],
             key = _cell_key(cell)
             if key == "status":
                 continue
-            if key in replaced:
-                chunks.extend(take({key}))
-                continue
             text = cell_text(cell)
+            if key in replaced:
+                emit(take({key}))
+            if key in emitted:
+                # the trade-off writes this section; the cell's own prose goes with it
+                prose = _prose_of(text)
+                if _squash(prose) in placeholders.get(key, ()):
+                    prose = ""
+                if prose:
+                    prose = _attachments(prose, cell, stem, here, assets, counter)
+                    prose = _rewrite_links(prose, base_rel, md_rel, sources)
+                    _copy_local_images(prose, log.dir, here, assets, stem, report)
+                    at = emitted[key]
+                    chunks[at] = _merge_section(chunks[at], prose, option_names, in_place=key not in merged)
+                    merged.add(key)
+                continue
             if not text.strip():
                 continue
             meta = (cell.get("metadata") or {}).get("adrkit") or {}
@@ -269,7 +334,7 @@ def _body(rec: Record, log: DecisionLog, md_rel: str, sources: dict[str, str],
             chunks.append(Chunk(text.rstrip(" \t\n"), str(meta.get("gap", "\n\n"))))
         elif kind == "code":
             if "adrkit-tradeoff" in tags and replaced:
-                chunks.extend(take({c.key for c in pending if c.key not in present}))
+                emit(take({c.key for c in pending if c.key not in present}))
                 continue
             if "adrkit-lifecycle" in tags:
                 if lifecycle_done:
@@ -301,6 +366,80 @@ def _first_heading(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _prose_of(text: str) -> str:
+    """A cell's text without its heading line and the blank lines around it."""
+    if _first_heading(text) is not None:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    return text.strip("\n").rstrip(" \t\n")
+
+
+def _template_texts(rec: Record, log: DecisionLog, cache: dict[str, Any] | None) -> dict[str, set[str]]:
+    """section key -> the prose (whitespace squashed) of the record's template for it:
+    text left as the template wrote it says nothing the trade-off does not."""
+    name = rec.decision.template or rec.decision.extra.get("adrkit-template")
+    if not name:
+        return {}
+    cache = {} if cache is None else cache
+    if name not in cache:
+        try:
+            cache[name] = load_template(str(name), log.dir)
+        except AdrkitError:
+            cache[name] = None
+    template = cache[name]
+    if template is None:
+        return {}
+    found: dict[str, set[str]] = {}
+    for cell in template.notebook.get("cells", [])[1:]:
+        if cell.get("cell_type") == "markdown":
+            text = cell_text(cell).replace("{{stem}}", rec.decision.stem)
+            found.setdefault(_cell_key(cell) or "", set()).add(_squash(_prose_of(text)))
+    return found
+
+
+_BULLET = re.compile(r"^[*+-][ \t]+(.*)$")
+_CHOSEN = re.compile(r"^\W{0,3}chosen option\b", re.I)
+
+
+def _plain(text: str) -> str:
+    """Markdown inline text as words: links as their text, emphasis and code marks gone."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return _squash(re.sub(r"[*_`]", "", text)).casefold()
+
+
+def _names_every_option(prose: str, options: list[str]) -> bool:
+    """Whether the prose has a top-level bullet starting with each option's name."""
+    bullets = [_plain(m.group(1)) for m in map(_BULLET.match, prose.split("\n")) if m]
+    for name in options:
+        want = _plain(name)
+        if not want or not any(b.startswith(want) and not b[len(want):len(want) + 1].isalnum()
+                               for b in bullets):
+            return False
+    return True
+
+
+def _merge_section(chunk: Chunk, prose: str, options: list[str], *, in_place: bool = True) -> Chunk:
+    """A section the trade-off writes, with a cell's prose for it. The prose follows the
+    text, except (with `in_place`) where it says what a generated paragraph says: a
+    prose that opens with 'Chosen option:' takes the place of the outcome sentence, and
+    one whose bullets name every option takes the place of the option list."""
+    paragraphs = chunk.text.split("\n\n")
+    at = None
+    if in_place and chunk.key == "outcome" and _CHOSEN.match(prose) and len(paragraphs) > 1:
+        at = 1
+    elif in_place and chunk.key == "options" and options and _names_every_option(prose, options):
+        listed = "\n".join(f"* {_squash(name)}" for name in options)
+        at = next((i for i, p in enumerate(paragraphs) if i and p == listed), None)
+    if at is None:
+        paragraphs.append(prose)
+    else:
+        paragraphs[at] = prose
+    return Chunk("\n\n".join(paragraphs), chunk.gap, chunk.heading, chunk.level)
+
+
 def _insert_before_more_information(chunks: list[Chunk], new: list[Chunk]) -> None:
     at = next((i for i, c in enumerate(chunks)
                if section_key(_first_heading(c.text)) == "more-information"), len(chunks))
@@ -315,30 +454,31 @@ def _data_of(rec: Record, report: ExportReport) -> dict[str, Any]:
         return {}
 
 
-def _tradeoff_chunks(rec: Record, data: dict[str, Any], report: ExportReport) -> list[Chunk]:
+def _tradeoff_chunks(rec: Record, data: dict[str, Any], report: ExportReport) -> tuple[list[Chunk], list[str]]:
+    """The MADR sections the decision's trade-off writes, and its option names."""
     tables = (data.get("tradeoffs") or {}) if isinstance(data, dict) else {}
     if not tables:
-        return []
+        return [], []
     try:
         from .tradeoff import Tradeoff
     except ImportError:
         report.note(rec.decision.stem, "tradeoff", "adrkit.tradeoff is not available; the trade-off "
                     "table is left out", "warning")
-        return []
+        return [], []
     name = "main" if "main" in tables else sorted(tables)[0]
     if len(tables) > 1:
         report.note(rec.decision.stem, "tradeoff", f"only trade-off '{name}' is exported "
                     f"({len(tables) - 1} more in the data file)")
     try:
-        text = Tradeoff.from_dict(tables[name], path=rec.data_path,
-                                  where=f"tradeoffs.{name}").to_markdown(heading_level=2)
+        tradeoff = Tradeoff.from_dict(tables[name], path=rec.data_path, where=f"tradeoffs.{name}")
+        text = tradeoff.to_markdown(heading_level=2)
     except AdrkitError as exc:
         report.note(rec.decision.stem, "tradeoff", f"trade-off not exported: {exc}", "warning")
-        return []
+        return [], []
     chunks = split_chunks(text.strip("\n"), max_level=2)
     for c in chunks:
         c.gap = "\n\n"
-    return chunks
+    return chunks, [str(o.name) for o in tradeoff.options]
 
 
 def _lifecycle_chunks(rec: Record, data: dict[str, Any], here: str, assets: dict[str, bytes],
@@ -363,9 +503,13 @@ def _lifecycle_chunks(rec: Record, data: dict[str, Any], here: str, assets: dict
         parts = ["```mermaid\n" + lifecycle.to_mermaid().strip("\n") + "\n```"]
         svg = _render(lifecycle.to_dot(), stem, report)
         if svg is not None:
-            file = f"{stem}-lifecycle-{name}.svg"
+            base = f"{stem}-lifecycle-{slugify(str(name)) or 'lifecycle'}"
+            file, n = f"{base}.svg", 2
+            while posixpath.join(here, file) in assets:
+                file, n = f"{base}-{n}.svg", n + 1
             assets[posixpath.join(here, file)] = svg.encode("utf-8")
-            alt = lifecycle.title or f"Request lifecycle {name}"
+            alt = _squash(lifecycle.title or f"Request lifecycle {name}")
+            alt = re.sub(r"([\\\[\]])", r"\\\1", alt)
             parts.append(f"![{alt}]({file})")
         chunks.append(Chunk("\n\n".join(parts)))
     return chunks

@@ -683,6 +683,8 @@ def write_markdown(decision: Decision, body: list[Chunk], fmt: str, *,
         head = {"madr": _madr_head, "madr2": _madr2_head, "nygard": _nygard_head}[fmt](
             decision, source if same else {}, resolve)
         gap = "\n\n"
+        if fmt == "madr2":
+            body = _madr2_links(decision, body, source if same else {}, resolve)
     tail = str(source.get("tail", "\n")) if same else "\n"
     text = head + (gap if body else "") + join_chunks(body) if head else join_chunks(body)
     text = text.rstrip(" \t\n") + tail if not same else text + tail
@@ -784,12 +786,25 @@ def _madr_head(decision: Decision, source: dict[str, Any], resolve: Resolver) ->
     return "\n\n".join(parts)
 
 
-def _link_md(target: str, resolve: Resolver, *, numbered: bool) -> str:
+def _link_text(text: str) -> str:
+    """Text for inside a link's brackets: backslashes and brackets escaped, so the
+    link stays one link whatever the title holds."""
+    return re.sub(r"([\\\[\]])", r"\\\1", text)
+
+
+def _link_md(target: str, resolve: Resolver, *, numbered: bool | None) -> str:
+    """A markdown link to a decision; its text is 'N. Title' (`numbered`), the title
+    (`numbered=None`) or the file name without '.md'."""
     found = resolve(target)
     if found is None:
-        return f"[{target}]({target}.md)"
-    text = f"{found.number}. {found.title}" if numbered else found.href.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return f"[{text}]({found.href})"
+        return f"[{_link_text(target)}]({target}.md)"
+    if numbered is None:
+        text = found.title
+    elif numbered:
+        text = f"{found.number}. {found.title}"
+    else:
+        text = found.href.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return f"[{_link_text(text)}]({found.href})"
 
 
 def _madr2_head(decision: Decision, source: dict[str, Any], resolve: Resolver) -> str:
@@ -813,6 +828,53 @@ def _madr2_head(decision: Decision, source: dict[str, Any], resolve: Resolver) -
     for key, value in (source.get("metadata-extra") or {}).items():
         lines.append(f"{bullet} {key}: {value}")
     return "\n".join(lines)
+
+
+def _madr2_links(decision: Decision, body: list[Chunk], source: dict[str, Any],
+                 resolve: Resolver) -> list[Chunk]:
+    """The body with a `## Links` section holding every typed link the MADR 2 head does
+    not show (supersedes, custom links, superseded-by without a superseded status), as
+    `- Supersedes [Title](file.md)` lines. Lines already in a Links section of the body
+    are not written again; missing ones are added to it, or to a new section at the end."""
+    wanted: list[tuple[str, str]] = []
+    if decision.status != "superseded":
+        wanted += [("superseded-by", t) for t in decision.superseded_by]
+    wanted += [("supersedes", t) for t in decision.supersedes]
+    wanted += [(link.rel, link.target) for link in decision.links]
+    if not wanted:
+        return body
+    body = list(body)
+    place: tuple[int, list[Chunk], int] | None = None  # (body index, its sections, links section)
+    have: set[tuple[str, str]] = set()
+    for i, chunk in enumerate(body):
+        parts = split_chunks(chunk.text)
+        for j, part in enumerate(parts):
+            if part.key != "links":
+                continue
+            found, _ = _link_lines(part.text.split("\n", 1)[1] if "\n" in part.text else "", "Links section")
+            have.update((link.rel, link.href) for link in found)
+            place = place or (i, parts, j)
+    bullet = source.get("bullet", "-")
+    lines = []
+    for rel, target in wanted:
+        found = resolve(target)
+        href = found.href if found is not None else f"{target}.md"
+        if (rel, href) in have:
+            continue
+        have.add((rel, href))
+        lines.append(f"{bullet} {rel_label(rel)} {_link_md(target, resolve, numbered=None)}")
+    if not lines:
+        return body
+    if place is None:
+        body.append(Chunk("## Links\n\n" + "\n".join(lines), "\n\n", "Links", 2))
+        return body
+    i, parts, j = place
+    section = parts[j]
+    last = section.text.rsplit("\n", 1)[-1]
+    sep = "\n" if re.match(r"\s*[-*+]\s", last) else "\n\n"
+    parts[j] = Chunk(section.text + sep + "\n".join(lines), section.gap, section.heading, section.level)
+    body[i] = Chunk(join_chunks(parts), body[i].gap, body[i].heading, body[i].level)
+    return body
 
 
 def _nygard_head(decision: Decision, source: dict[str, Any], resolve: Resolver) -> str:

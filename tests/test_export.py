@@ -147,3 +147,256 @@ def test_exported_madr_reads_back_as_the_same_decisions(tmp_path, cli):
     for summary in list(one.values()) + list(two.values()):
         summary.pop("status-history")
     assert one == two
+
+
+# --- regressions ------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TRADEOFF = {
+    "question": "Which queue?",
+    "criteria": [{"name": "Cost", "weight": 1}],
+    "options": [{"name": "RabbitMQ", "scores": {"Cost": 4}, "arguments": [{"good": "we run it"}]},
+                {"name": "Kafka", "scores": {"Cost": 2}}],
+    "chosen": "RabbitMQ",
+    "because": "it is cheap",
+}
+
+
+def _with_data(log_dir: Path, number: int, sections: dict[str, str], data: dict) -> Path:
+    """Give record `number` these cell texts (by section key) and this data file."""
+    import yaml
+
+    nb_path = next(log_dir.glob(f"{number:04d}-*.ipynb"))
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        key = (cell.get("metadata") or {}).get("adrkit", {}).get("section")
+        if key in sections:
+            cell["source"] = sections[key]
+    nb_path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    nb_path.with_suffix(".yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return nb_path
+
+
+def test_prose_next_to_a_tradeoff_is_exported(tmp_path, cli):
+    log_dir = _log(tmp_path, cli)
+    _with_data(log_dir, 3, {
+        "options": "## Considered Options\n\n* **RabbitMQ** (managed)\n* **Kafka**: the platform's\n\n"
+                   "Both were tried in staging.",
+        "outcome": "## Decision Outcome\n\nChosen option: **RabbitMQ**, because the team knows it.\n\n"
+                   "* Exchange `orders.events`, one queue per consumer.",
+        "pros-and-cons": "## Pros and Cons of the Options\n\nMeasured in [the spike](0001-record-"
+                         "architecture-decisions.ipynb).",
+    }, {"tradeoffs": {"main": TRADEOFF}})
+    assert cli("export", "--out", "md").code == 0
+    text = next((tmp_path / "md").glob("0003-*.md")).read_text(encoding="utf-8")
+    # the engineer's words are all there, once, under the generated headings
+    for words in ("(managed)", "Both were tried in staging.", "Exchange `orders.events`",
+                  "[the spike](0001-record-architecture-decisions.md)", "| **RabbitMQ** (chosen) |",
+                  "* Good, because we run it", "Sensitivity:"):
+        assert text.count(words) == 1, words
+    assert [line for line in text.split("\n") if line.startswith("## ")] == [
+        "## Context and Problem Statement", "## Decision Drivers", "## Considered Options",
+        "## Decision Outcome", "## Pros and Cons of the Options", "## More Information"]
+    # their option list and their "Chosen option" replace the generated ones
+    assert "* RabbitMQ\n" not in text and text.count("Chosen option:") == 1
+    assert "Chosen option: **RabbitMQ**, because the team knows it." in text
+    outcome = text.split("## Decision Outcome\n\n", 1)[1]
+    assert outcome.startswith("Chosen option: **RabbitMQ**")
+    assert outcome.index("Exchange `orders.events`") < outcome.index("Sensitivity:")
+    options = text.split("## Considered Options\n\n", 1)[1].split("## Decision Outcome")[0]
+    assert options.index("Which queue?") < options.index("(managed)") < options.index("| Option |")
+    pros = text.split("## Pros and Cons of the Options\n\n", 1)[1]
+    assert pros.index("### Kafka") < pros.index("Measured in")
+
+
+def test_prose_that_chooses_nothing_follows_the_generated_outcome(tmp_path, cli):
+    log_dir = _log(tmp_path, cli)
+    _with_data(log_dir, 3, {
+        "options": "## Considered Options\n\nWe looked at two brokers.",
+        "outcome": "## Decision Outcome\n\nRevisit when traffic doubles.",
+    }, {"tradeoffs": {"main": TRADEOFF}})
+    assert cli("export", "--out", "md").code == 0
+    text = next((tmp_path / "md").glob("0003-*.md")).read_text(encoding="utf-8")
+    assert "* RabbitMQ\n* Kafka\n" in text and "We looked at two brokers." in text
+    assert text.count("Chosen option:") == 1
+    outcome = text.split("## Decision Outcome\n\n", 1)[1]
+    assert outcome.startswith('Chosen option: "RabbitMQ", because it is cheap')
+    assert outcome.index("Sensitivity:") < outcome.index("Revisit when traffic doubles.")
+
+
+def test_template_text_next_to_a_tradeoff_is_not_exported(tmp_path, cli):
+    log_dir = _log(tmp_path, cli)
+    _with_data(log_dir, 3, {}, {"tradeoffs": {"main": TRADEOFF}})
+    assert cli("export", "--out", "md").code == 0
+    text = next((tmp_path / "md").glob("0003-*.md")).read_text(encoding="utf-8")
+    assert "option 1" not in text and "Chosen option: \"RabbitMQ\"" in text
+
+
+def test_orders_service_outcome_prose_is_exported(tmp_path, cli):
+    import shutil
+
+    shutil.copytree(ROOT / "notebooks" / "orders-service", tmp_path / "os")
+    res = cli("--dir", tmp_path / "os" / "decisions", "export", "--out", tmp_path / "out")
+    assert res.code == 0, res.err
+    text = next((tmp_path / "out").glob("0005-*.md")).read_text(encoding="utf-8")
+    assert text.count("2 s timeout") == 1 and text.count("Chosen option:") == 1
+    assert text.count("## Decision Outcome") == 1 and text.count("Breaker + work queue**:") == 1
+
+
+def test_source_export_after_renumber_uses_the_new_number(tmp_path, cli):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "0001-use-riak.md").write_text("# 1. Use Riak\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n\n"
+                                          "## Context\n\nWhy.\n", encoding="utf-8")
+    (src / "0002-use-redis.md").write_text("# 2. Use Redis\n\nDate: 2020-02-02\n\n## Status\n\nAccepted\n\n"
+                                           "## Context\n\nSee [Riak](0001-use-riak.md).\n", encoding="utf-8")
+    assert cli("init").code == 0
+    assert cli("import", src).code == 0
+    assert cli("export", "--format", "source", "--out", "same").code == 0
+    assert sorted(p.name for p in (tmp_path / "same").glob("*.md")) == ["0001-use-riak.md", "0002-use-redis.md"]
+    assert cli("renumber", "1", "7").code == 0
+    res = cli("export", "--format", "source", "--out", "same", "--json")
+    assert res.code == 0, res.err
+    names = sorted(p.name for p in (tmp_path / "same").glob("*.md"))
+    assert names == ["0002-use-redis.md", "0007-use-riak.md"]
+    assert "See [Riak](0007-use-riak.md)." in (tmp_path / "same" / "0002-use-redis.md").read_text(encoding="utf-8")
+    assert (tmp_path / "same" / "0007-use-riak.md").read_text(encoding="utf-8").startswith("# 7. Use Riak\n")
+    report = json.loads(res.out)
+    assert report["removed"] == [str(Path("same") / "0001-use-riak.md")]
+
+
+def test_reexport_removes_only_files_it_wrote_and_that_are_unchanged(tmp_path, cli):
+    log_dir = _log(tmp_path, cli)
+    out = tmp_path / "out"
+    assert cli("export", "--out", out).code == 0
+    (out / "mine.md").write_text("not from the export\n", encoding="utf-8")
+    # a file the export wrote, then the user edited: kept
+    old_one = out / "0001-record-architecture-decisions.md"
+    old_one.write_text(old_one.read_text(encoding="utf-8") + "\nedited\n", encoding="utf-8")
+    assert cli("renumber", "1", "11").code == 0
+    assert cli("renumber", "2", "12").code == 0
+    # a partial export removes nothing
+    res = cli("export", "--out", out, "3")
+    assert res.code == 0 and (out / "0002-use-mysql.md").is_file()
+    res = cli("export", "--out", out, "--json")
+    assert res.code == 0, res.err
+    report = json.loads(res.out)
+    assert report["removed"] == [str(out / "0002-use-mysql.md")]
+    assert "0002-use-mysql.md is no longer exported; removed" in res.err
+    assert not (out / "0002-use-mysql.md").exists()
+    assert old_one.read_text(encoding="utf-8").endswith("edited\n")
+    assert (out / "mine.md").read_text(encoding="utf-8") == "not from the export\n"
+    manifest = json.loads((out / ".adrkit-export.json").read_text(encoding="utf-8"))["files"]
+    assert sorted(manifest) == ["0003-use-postgresql.md", "0011-record-architecture-decisions.md",
+                                "0012-use-mysql.md"]
+    again = cli("export", "--out", out, "--json")
+    assert again.code == 0 and json.loads(again.out)["removed"] == [] and json.loads(again.out)["written"] == []
+
+
+def test_removal_is_part_of_the_all_or_nothing_write(tmp_path, cli, monkeypatch):
+    log_dir = _log(tmp_path, cli)
+    out = tmp_path / "out"
+    assert cli("export", "--out", out).code == 0
+    assert cli("renumber", "2", "12").code == 0
+    before = snapshot(out)
+    from adrkit import atomic
+    from adrkit.exporter import export_markdown
+    from adrkit.store import DecisionLog
+
+    real = os.replace
+
+    def failing(src, dst):
+        if str(dst).endswith(".adrkit-export.json"):
+            raise OSError("disk full")
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", failing)
+    with pytest.raises(OSError):
+        export_markdown(DecisionLog(log_dir), out)
+    monkeypatch.undo()
+    assert snapshot(out) == before
+
+
+def test_manifest_entries_outside_the_folder_are_never_removed(tmp_path, cli):
+    _log(tmp_path, cli)
+    out = tmp_path / "out"
+    assert cli("export", "--out", out).code == 0
+    outside = tmp_path / "precious.md"
+    outside.write_text("keep\n", encoding="utf-8")
+    import hashlib
+
+    manifest_path = out / ".adrkit-export.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"]["../precious.md"] = hashlib.sha256(b"keep\n").hexdigest()
+    manifest["files"][str(outside)] = hashlib.sha256(b"keep\n").hexdigest()
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert cli("status", "1", "deprecated").code == 0
+    res = cli("export", "--out", out, "--json")
+    assert res.code == 0, res.err
+    assert json.loads(res.out)["removed"] == [] and outside.read_text(encoding="utf-8") == "keep\n"
+
+
+def test_log4brains_export_keeps_supersedes_and_custom_links(tmp_path, cli):
+    _log(tmp_path, cli)
+    assert cli("link", "3", "depends-on", "1").code == 0
+    assert cli("export", "--format", "log4brains", "--out", "l4b").code == 0
+    text = (tmp_path / "l4b" / "0003-use-postgresql.md").read_text(encoding="utf-8")
+    assert text.rstrip("\n").endswith(
+        "## Links\n\n- Supersedes [Use MySQL](0002-use-mysql.md)\n"
+        "- Depends on [Record architecture decisions](0001-record-architecture-decisions.md)")
+    assert "## Links" not in (tmp_path / "l4b" / "0002-use-mysql.md").read_text(encoding="utf-8")
+    assert cli("import", tmp_path / "l4b", "--into", "again").code == 0
+    from adrkit.store import DecisionLog
+    one = {r.decision.stem: r.decision.to_summary() for r in DecisionLog(tmp_path / "decisions").records()}
+    two = {r.decision.stem: r.decision.to_summary() for r in DecisionLog(tmp_path / "again").records()}
+    for summary in list(one.values()) + list(two.values()):
+        summary.pop("status-history")
+    assert one == two
+
+
+def test_log4brains_links_section_in_the_body_is_completed_not_repeated(tmp_path, cli):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "20200101-first.md").write_text("# First\n\n- Status: accepted\n- Date: 2020-01-01\n\n"
+                                           "## Context\n\nWhy.\n", encoding="utf-8")
+    (src / "20200202-second.md").write_text(
+        "# Second\n\n- Status: accepted\n- Date: 2020-02-02\n\n## Context\n\nNew.\n\n## Links\n\n"
+        "- Refines [First](20200101-first.md)\n", encoding="utf-8")
+    assert cli("init").code == 0
+    assert cli("import", src).code == 0
+    assert cli("link", "2", "relates-to", "1").code == 0
+    assert cli("export", "--format", "log4brains", "--out", "l4b").code == 0
+    text = (tmp_path / "l4b" / "20200202-second.md").read_text(encoding="utf-8")
+    assert text.count("## Links") == 1
+    assert text.endswith("## Links\n\n- Refines [First](20200101-first.md)\n"
+                         "- Relates to [First](20200101-first.md)\n")
+
+
+def test_lifecycle_file_name_is_slugified_and_alt_text_escaped(tmp_path, cli):
+    pytest.importorskip("adrkit.requestflow")
+    log_dir = _log(tmp_path, cli)
+    lifecycle = {"title": "Checkout [v2]", "stages": [{"name": "Request"}, {"name": "Response"}]}
+    _with_data(log_dir, 3, {}, {"lifecycles": {"slow path": lifecycle}})
+    res = cli("export", "--out", "md")
+    assert res.code == 0, res.err
+    text = (tmp_path / "md" / "0003-use-postgresql.md").read_text(encoding="utf-8")
+    if "no SVG" in res.err:
+        pytest.skip("Graphviz cannot render here: " + res.err)
+    assert "![Checkout \\[v2\\]](0003-use-postgresql-lifecycle-slow-path.svg)" in text
+    assert (tmp_path / "md" / "0003-use-postgresql-lifecycle-slow-path.svg").is_file()
+
+
+def test_nygard_link_text_escapes_brackets_in_titles(tmp_path, cli):
+    assert cli("init").code == 0
+    assert cli("new", "Use [x](y) \\ z", "--status", "accepted").code == 0
+    assert cli("new", "Use PostgreSQL", "--supersedes", "1").code == 0
+    assert cli("export", "--format", "nygard", "--out", "ny").code == 0
+    out = tmp_path / "ny"
+    new = next(out.glob("0002-*.md")).read_text(encoding="utf-8")
+    old_name = next(out.glob("0001-*.md")).name
+    assert f"Supersedes [1. Use \\[x\\](y) \\\\ z]({old_name})" in new
+    from adrkit.markdown_io import iter_links
+    status = new.split("## Status", 1)[1].split("## ", 1)[0]
+    assert [href for _, _, href in iter_links(status)] == [old_name]
+    assert next(out.glob("0001-*.md")).read_text(encoding="utf-8").startswith("# 1. Use [x](y) \\ z\n")

@@ -109,5 +109,6 @@ def cmd_export(args) -> int:
     else:
         for path in report.written:
             print(path)
-    say(f"exported to {out}: {len(report.written)} file(s) written, {len(report.unchanged)} unchanged")
+    say(f"exported to {out}: {len(report.written)} file(s) written, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed")
     return 0

@@ -30,7 +30,7 @@ from .markdown_io import (SOURCE_KEY, MarkdownRecord, Note, decode_markdown, fin
                           split_head)
 from .model import Decision, Link, make_stem, parse_front_matter
 from .notebook_io import cell_text, dumps_notebook
-from .store import DecisionLog
+from .store import DecisionLog, real_file_inside
 
 __all__ = ["FileReport", "ImportReport", "ImportFailed", "discover", "import_markdown"]
 
@@ -111,7 +111,7 @@ def discover(source: Path, *, exclude: Path | None = None) -> tuple[Path, list[P
             if not name.lower().endswith(".md"):
                 continue
             path = here / name
-            if not _inside(path, root):  # a symlink to a file elsewhere is not imported
+            if real_file_inside(path, root) is None:  # a symlink to a file elsewhere is not imported
                 skipped.append(path)
                 continue
             (records if parse_record_name(name) else skipped).append(path)
@@ -120,14 +120,6 @@ def discover(source: Path, *, exclude: Path | None = None) -> tuple[Path, list[P
                             path=source, fix="point at the folder holding the ADRs, such as doc/adr")
     records.sort(key=lambda p: p.relative_to(root).as_posix())
     return root, records, skipped
-
-
-def _inside(path: Path, root: Path) -> bool:
-    """Whether `path`, symlinks followed, stays inside `root`."""
-    try:
-        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
-    except (OSError, ValueError):
-        return False
 
 
 # --- the import -----------------------------------------------------------------------
@@ -441,7 +433,7 @@ def _scan_body_links(it: _Item, root: Path, into: Path, by_rel: dict[str, _Item]
         if target in by_rel or (target + ".md") in by_rel:
             continue
         path = root / target
-        if not _inside(path, root):
+        if path.is_file() and real_file_inside(path, root) is None:
             it.report.notes.append(Note(f"outside-{kind}", f"{kind} '{href}' is a symlink to a file "
                                         "outside the imported folder; kept as written, not copied", "warning"))
             continue

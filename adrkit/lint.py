@@ -159,14 +159,11 @@ def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]
             yield Finding(_name(rec), "template", f"template '{name}' is not available",
                           "add it to templates/ or change 'template'", "unknown-template")
             continue
-        have = set()
-        for s in sections_of(rec.notebook):
-            have.update((s.heading.lower(), s.key.lower()))
-        for section in template.required_sections:  # type: ignore[union-attr]
-            if section.heading.lower() not in have and section.key.lower() not in have:
-                yield Finding(_name(rec), "sections", f"missing required section '{section.heading}'",
-                              f"add a markdown cell starting '{'#' * section.level} {section.heading}'",
-                              "missing-section")
+        present = [(s.key, s.heading) for s in sections_of(rec.notebook)]
+        for section in template.missing_sections(present):  # type: ignore[union-attr]
+            yield Finding(_name(rec), "sections", f"missing required section '{section.heading}'",
+                          f"add a markdown cell starting '{'#' * section.level} {section.heading}'",
+                          "missing-section")
 
 
 def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iterable[Finding]:

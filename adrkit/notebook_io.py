@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .errors import FormatError, NotFoundError
 from .model import Decision, dump_front_matter, parse_front_matter
@@ -166,6 +166,13 @@ class Template:
     @property
     def required_sections(self) -> list[Section]:
         return [s for s in sections_of(self.notebook) if s.required]
+
+    def missing_sections(self, present: Iterable[tuple[str, str]]) -> list[Section]:
+        """Required sections absent from `present` ((key, heading) pairs of a record);
+        a section counts as present by its template key or by its heading text."""
+        have = {text.lower() for pair in present for text in pair}
+        return [s for s in self.required_sections
+                if s.key.lower() not in have and s.heading.lower() not in have]
 
 
 def builtin_template_dir() -> Path:

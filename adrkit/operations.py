@@ -62,8 +62,6 @@ def new_decision(log: DecisionLog, title: str, *, today: str, template: str | No
     new = Record(path, decision, nb)
     lifecycle.supersede(old.decision, decision, today, force=force)
     set_front_matter(nb, decision)
-    if path.exists():
-        raise ConflictError("already exists", path=path, fix="choose another title")
     log.save_many([old, new])
     return path
 

@@ -27,6 +27,7 @@ __all__ = [
     "DecisionLog",
     "find_log",
     "init_log",
+    "real_file_inside",
 ]
 
 CONFIG_NAME = ".adrkit.yaml"
@@ -235,6 +236,19 @@ class DecisionLog:
             set_front_matter(rec.notebook, rec.decision)
             changes[rec.path] = dumps_notebook(rec.notebook)
         write_all(changes, renames)
+
+
+def real_file_inside(path: Path, folder: Path) -> Path | None:
+    """The real path of `path` if it is a file whose real location (every symbolic link
+    followed) lies inside `folder`; else None. Files a symlink puts elsewhere are never
+    copied into a log or a site."""
+    try:
+        real = Path(os.path.realpath(path))
+        if real.is_relative_to(os.path.realpath(folder)) and real.is_file():
+            return real
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def find_config(start: Path) -> Config | None:

@@ -28,7 +28,7 @@ from typing import Any, Callable
 from ..errors import AdrkitError, UsageError
 from ..model import Decision, parse_filename
 from ..notebook_io import decision_from_notebook, load_template, loads_notebook
-from ..store import DecisionLog
+from ..store import DecisionLog, real_file_inside
 from .cache import PageCache, code_fingerprint, page_key
 from .guides import GUIDES_DIR, GuidePage, guide_notebooks, guide_slug
 from .links import Page, SiteLinks
@@ -192,15 +192,6 @@ def _dangling_records(log: DecisionLog, state: _State) -> None:
         state.report.warnings.append(Problem(
             "unreadable", f"is a symbolic link to '{target}', which does not exist, so it is not published",
             str(path), fix="restore the file it points to or remove the link"))
-
-
-def _inside(path: Path, folder: Path) -> Path | None:
-    """The real path of `path` if it is a file whose real location (all symbolic links
-    followed) is inside `folder`; else None."""
-    real = Path(os.path.realpath(path))
-    if not real.is_relative_to(os.path.realpath(folder)) or not real.is_file():
-        return None
-    return real
 
 
 def guide_folders(log: DecisionLog, options: BuildOptions, warnings: list[Problem]) -> list[Path]:
@@ -415,16 +406,16 @@ def _check(log: DecisionLog, links: SiteLinks, state: _State) -> None:
         name = page.decision.template
         if name not in templates:
             try:
-                templates[name] = load_template(name, log.dir).required_sections
+                templates[name] = load_template(name, log.dir)
             except AdrkitError:
-                templates[name] = []
-        keys = {k.lower() for k, _ in page.sections} | {h.lower() for _, h in page.sections}
-        for section in templates[name]:
-            if section.key.lower() not in keys and section.heading.lower() not in keys:
-                warnings.append(Problem("missing-section", f"required section '{section.heading}' is missing",
-                                        str(page.path), "sections",
-                                        f"add a markdown cell headed '{'#' * section.level} {section.heading}' "
-                                        f"(template {name})"))
+                templates[name] = None
+        if templates[name] is None:
+            continue
+        for section in templates[name].missing_sections(page.sections):
+            warnings.append(Problem("missing-section", f"required section '{section.heading}' is missing",
+                                    str(page.path), "sections",
+                                    f"add a markdown cell headed '{'#' * section.level} {section.heading}' "
+                                    f"(template {name})"))
     for guide in state.guides:
         warnings.extend(guide.problems)
         for ref in guide.mentions:
@@ -442,7 +433,7 @@ def _file_problems(folder: Path, rel: str, path: Path, name: str) -> list[Proble
     if not source.is_file():
         return [Problem("broken-link", f"links to '{rel}', which does not exist",
                         str(path), "text", "add the file or fix the link")]
-    if _inside(source, folder) is None:
+    if real_file_inside(source, folder) is None:
         return [Problem("broken-link", f"links to '{rel}', which a symbolic link puts outside the "
                         f"{name}, so the site does not include it", str(path), "text",
                         f"copy the file into the {name} instead of linking to it")]
@@ -506,13 +497,13 @@ def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageC
     # link out of it (`etc -> /etc`) is not followed; `_check` warned about it.
     for page in pages:
         for rel in page.files:
-            if rel not in copied and (source := _inside(log.dir / rel, log.dir)) is not None:
+            if rel not in copied and (source := real_file_inside(log.dir / rel, log.dir)) is not None:
                 writer.copy(f"files/{rel}", source)
                 copied.add(rel)
     for guide in guides:
         for rel in guide.files:
             target = f"{GUIDES_DIR}/files/{rel}"
-            if target not in copied and (source := _inside(guide.folder / rel, guide.folder)) is not None:
+            if target not in copied and (source := real_file_inside(guide.folder / rel, guide.folder)) is not None:
                 writer.copy(target, source)
                 copied.add(target)
 

@@ -1,4 +1,4 @@
 """`python -m adrkit` runs the command line."""
-from .cli import main
+from adrkit.cli import main
 
 raise SystemExit(main())

@@ -213,8 +213,8 @@ def main() -> None:
     work.mkdir(parents=True)
     project, nygard = work / "project", work / "nygard"
     generate(project, args.count, markdown=nygard)
-    from adrkit.exporter import export_markdown
-    from adrkit.store import find_log
+    from adrkit.services.exporter import export_markdown
+    from adrkit.storage.log import find_log
 
     madr = work / "madr"
     export_markdown(find_log(start=project), madr, fmt="madr")

@@ -10,7 +10,7 @@ import random
 import statistics
 import time
 
-from adrkit.tradeoff import Criterion, Option, Tradeoff
+from adrkit.core.tradeoff import Criterion, Option, Tradeoff
 
 TARGET_S = 0.1
 

@@ -13,10 +13,10 @@ import argparse
 import random
 from pathlib import Path
 
-from adrkit.datafile import dump_data
-from adrkit.model import Decision, Link
-from adrkit.notebook_io import dumps_notebook, load_template, notebook_from_template
-from adrkit.store import init_log
+from adrkit.formats.datafile import dump_data
+from adrkit.core.decision import Decision, Link
+from adrkit.formats.notebook import dumps_notebook, load_template, notebook_from_template
+from adrkit.storage.log import init_log
 
 WORDS = ("orders payments inventory search sessions cache queue gateway ledger billing audit "
          "tenancy metrics tracing storage identity catalog shipping pricing reporting").split()

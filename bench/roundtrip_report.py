@@ -89,10 +89,10 @@ def _first_difference(a: str, b: str) -> str:
 def roundtrip(corpus: Path, work: Path) -> CorpusResult:
     """Import `corpus` into `work`/decisions, export with --format source into
     `work`/out, and compare file by file."""
-    from adrkit.errors import AdrkitError
-    from adrkit.exporter import export_markdown
-    from adrkit.importer import import_markdown
-    from adrkit.store import DecisionLog
+    from adrkit.core.errors import AdrkitError
+    from adrkit.services.exporter import export_markdown
+    from adrkit.services.importer import import_markdown
+    from adrkit.storage.log import DecisionLog
 
     result = CorpusResult(corpus.name)
     started = time.perf_counter()

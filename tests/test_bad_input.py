@@ -131,8 +131,9 @@ def test_failed_two_record_write_changes_neither(populated, monkeypatch):
     """supersede: if the second write fails, the first is rolled back."""
     import os
 
-    from adrkit import atomic, operations
-    from adrkit.store import find_log
+    from adrkit.storage import atomic
+    from adrkit.services import operations
+    from adrkit.storage.log import find_log
 
     log = find_log(populated)
     before = snapshot(populated)
@@ -237,8 +238,9 @@ def test_config_that_would_write_elsewhere(cli, populated, tmp_path, config, nee
 def test_failed_renumber_changes_nothing(populated, monkeypatch):
     import os
 
-    from adrkit import atomic, operations
-    from adrkit.store import find_log
+    from adrkit.storage import atomic
+    from adrkit.services import operations
+    from adrkit.storage.log import find_log
 
     log = find_log(populated)
     operations.link(log, "1", "relates-to", "2")

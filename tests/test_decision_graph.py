@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from adrkit.decision_graph import STATUS_STYLES, graph_dot
-from adrkit.model import Decision, Link
+from adrkit.core.decision_graph import STATUS_STYLES, graph_dot
+from adrkit.core.decision import Decision, Link
 from adrkit.render import graphviz as gv
 from adrkit.render.diagrams import decision_graph_html, decision_graph_svg
 

@@ -109,9 +109,9 @@ def test_a_failed_write_leaves_every_file_as_it_was(tmp_path, cli, monkeypatch):
     assert cli("status", "1", "deprecated").code == 0
     assert cli("status", "3", "accepted").code == 0
     before = snapshot(out)
-    from adrkit import atomic
-    from adrkit.exporter import export_markdown
-    from adrkit.store import DecisionLog
+    from adrkit.storage import atomic
+    from adrkit.services.exporter import export_markdown
+    from adrkit.storage.log import DecisionLog
 
     calls = {"n": 0}
     real = os.replace
@@ -141,7 +141,7 @@ def test_exported_madr_reads_back_as_the_same_decisions(tmp_path, cli):
     assert cli("link", "3", "relates-to", "1").code == 0
     assert cli("export", "--out", "md").code == 0
     assert cli("import", tmp_path / "md", "--into", "again").code == 0
-    from adrkit.store import DecisionLog
+    from adrkit.storage.log import DecisionLog
     one = {r.decision.stem: r.decision.to_summary() for r in DecisionLog(tmp_path / "decisions").records()}
     two = {r.decision.stem: r.decision.to_summary() for r in DecisionLog(tmp_path / "again").records()}
     for summary in list(one.values()) + list(two.values()):
@@ -300,9 +300,9 @@ def test_removal_is_part_of_the_all_or_nothing_write(tmp_path, cli, monkeypatch)
     assert cli("export", "--out", out).code == 0
     assert cli("renumber", "2", "12").code == 0
     before = snapshot(out)
-    from adrkit import atomic
-    from adrkit.exporter import export_markdown
-    from adrkit.store import DecisionLog
+    from adrkit.storage import atomic
+    from adrkit.services.exporter import export_markdown
+    from adrkit.storage.log import DecisionLog
 
     real = os.replace
 
@@ -347,7 +347,7 @@ def test_log4brains_export_keeps_supersedes_and_custom_links(tmp_path, cli):
         "- Depends on [Record architecture decisions](0001-record-architecture-decisions.md)")
     assert "## Links" not in (tmp_path / "l4b" / "0002-use-mysql.md").read_text(encoding="utf-8")
     assert cli("import", tmp_path / "l4b", "--into", "again").code == 0
-    from adrkit.store import DecisionLog
+    from adrkit.storage.log import DecisionLog
     one = {r.decision.stem: r.decision.to_summary() for r in DecisionLog(tmp_path / "decisions").records()}
     two = {r.decision.stem: r.decision.to_summary() for r in DecisionLog(tmp_path / "again").records()}
     for summary in list(one.values()) + list(two.values()):
@@ -374,7 +374,6 @@ def test_log4brains_links_section_in_the_body_is_completed_not_repeated(tmp_path
 
 
 def test_lifecycle_file_name_is_slugified_and_alt_text_escaped(tmp_path, cli):
-    pytest.importorskip("adrkit.requestflow")
     log_dir = _log(tmp_path, cli)
     lifecycle = {"title": "Checkout [v2]", "stages": [{"name": "Request"}, {"name": "Response"}]}
     _with_data(log_dir, 3, {}, {"lifecycles": {"slow path": lifecycle}})
@@ -396,7 +395,7 @@ def test_nygard_link_text_escapes_brackets_in_titles(tmp_path, cli):
     new = next(out.glob("0002-*.md")).read_text(encoding="utf-8")
     old_name = next(out.glob("0001-*.md")).name
     assert f"Supersedes [1. Use \\[x\\](y) \\\\ z]({old_name})" in new
-    from adrkit.markdown_io import iter_links
+    from adrkit.formats.markdown import iter_links
     status = new.split("## Status", 1)[1].split("## ", 1)[0]
     assert [href for _, _, href in iter_links(status)] == [old_name]
     assert next(out.glob("0001-*.md")).read_text(encoding="utf-8").startswith("# 1. Use [x](y) \\ z\n")

@@ -57,7 +57,7 @@ def test_import_makes_valid_notebooks_with_everything_kept(tmp_path, cli, log_di
     assert [c.cell_type for c in nb.cells[1:]] == ["markdown", "markdown"]
     assert nb.cells[1].source.startswith("## Context")
 
-    from adrkit.store import DecisionLog
+    from adrkit.storage.log import DecisionLog
     log = DecisionLog(log_dir)
     riak = log.resolve("0002-use-riak").decision
     cassandra = log.resolve("3").decision
@@ -126,7 +126,7 @@ def test_log4brains_dates_and_packages(tmp_path, cli, log_dir):
     assert res.code == 0, res.err
     names = sorted(p.name for p in log_dir.glob("*.ipynb"))
     assert names == ["0001-use-numbers.ipynb", "0002-core-api.ipynb", "0003-use-slugs.ipynb"]
-    from adrkit.store import DecisionLog
+    from adrkit.storage.log import DecisionLog
     log = DecisionLog(log_dir)
     old, new = log.resolve("1").decision, log.resolve("3").decision
     assert old.superseded_by == ["0003-use-slugs"] and new.supersedes == ["0001-use-numbers"]

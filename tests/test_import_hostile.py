@@ -25,7 +25,7 @@ def test_alias_bomb_in_front_matter_is_refused_quickly(cli, log_dir, tmp_path):
     src.mkdir()
     (src / "0001-bomb.md").write_text(BOMB)
     before = snapshot(log_dir)
-    _one_line_error(cli("import", "src"), "0001-bomb.md", "'tags' must be a list of names")
+    _one_line_error(cli("import", "src"), "0001-bomb.md", "through aliases")
     assert snapshot(log_dir) == before
 
 

@@ -80,7 +80,7 @@ def _log(tmp_path: Path, cli) -> Path:
 
 
 def _decisions(log_dir: Path):
-    from adrkit.store import DecisionLog
+    from adrkit.storage.log import DecisionLog
 
     return DecisionLog(log_dir).records()
 

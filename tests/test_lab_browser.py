@@ -111,9 +111,10 @@ def test_draft_a_decision_with_both_widgets_in_jupyterlab(tmp_path, chromium):
     shutil.copytree(EXAMPLE_LOG, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "site"))
     notebook = _new_decision(root)
     data_path = notebook.with_suffix(".yaml")
-    from adrkit.tradeoff import Tradeoff
+    from adrkit.core.tradeoff import Tradeoff
+    from adrkit.storage.datafile import save_tradeoff
 
-    Tradeoff.from_dict(SEED).save(data_path)
+    save_tradeoff(Tradeoff.from_dict(SEED), data_path)
     work = tmp_path / "lab-state"
     work.mkdir()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -174,8 +175,8 @@ def test_draft_a_decision_with_both_widgets_in_jupyterlab(tmp_path, chromium):
                 ".some(o => o.textContent.replace(/\\u00a0/g, ' ') === 'Read Cache')")
 
             # the data file on disk holds every edit
-            from adrkit.datafile import read_data
-            from adrkit.requestflow import Lifecycle
+            from adrkit.storage.datafile import read_data
+            from adrkit.core.requestflow import Lifecycle
 
             deadline = time.monotonic() + 10
             while True:

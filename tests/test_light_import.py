@@ -14,7 +14,7 @@ def _loaded_after(code: str) -> set[str]:
 
 
 def test_import_adrkit_is_light():
-    assert _loaded_after("import adrkit, adrkit.model, adrkit.store, adrkit.lint") == set()
+    assert _loaded_after("import adrkit, adrkit.core.decision, adrkit.storage.log, adrkit.services.lint") == set()
 
 
 def test_cli_help_is_light():
@@ -26,6 +26,6 @@ def test_cli_help_is_light():
 
 def test_cli_list_is_light(tmp_path):
     code = ("import os\nos.chdir(%r)\nfrom adrkit.cli import main\n"
-            "from adrkit.store import init_log\ninit_log(__import__('pathlib').Path('.'))\n"
+            "from adrkit.storage.log import init_log\ninit_log(__import__('pathlib').Path('.'))\n"
             "import contextlib, io\nwith contextlib.redirect_stdout(io.StringIO()):\n    main(['list'])" % str(tmp_path))
     assert _loaded_after(code) == set()

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from adrkit.store import find_log
+from adrkit.storage.log import find_log
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_duplicate_numbers_suggest_renumber(cli, log):
 
 
 def test_dangling_and_one_sided_links(cli, log):
-    from adrkit.model import Link
+    from adrkit.core.decision import Link
 
     _edit(log, "3", links=[Link("depends-on", "0009-nowhere"), Link("relates-to", "0001-use-postgresql")])
     _edit(log, "2", supersedes=[])

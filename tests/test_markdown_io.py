@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from adrkit.errors import FormatError
-from adrkit.markdown_io import (Chunk, LinkTarget, decode_markdown, html_table_to_markdown,
-                                join_chunks, parse_record_name, read_markdown, split_chunks,
-                                status_of, write_markdown)
-from adrkit.model import Decision, Link
+from adrkit.core.errors import FormatError
+from adrkit.formats.markdown import (Chunk, LinkTarget, decode_markdown, html_table_to_markdown, join_chunks, parse_record_name, read_markdown, split_chunks, status_of, write_markdown)
+from adrkit.core.decision import Decision, Link
 
 NYGARD = """# 4. Use Riak
 
@@ -177,7 +175,7 @@ def test_madr_writer_front_matter_and_madr2_bullets():
 
 
 def test_writer_gives_the_imported_head_back_until_a_field_changes():
-    from adrkit.markdown_io import SOURCE_KEY, fingerprint, split_head
+    from adrkit.formats.markdown import SOURCE_KEY, fingerprint, split_head
 
     rec = read_markdown(MADR4, path="0013-use-yaml.md")
     d = _decision(number=13, slug="use-yaml", title=rec.title, status=rec.status, date=rec.date,

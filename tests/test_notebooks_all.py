@@ -112,9 +112,9 @@ def test_committed_outputs_are_static_and_error_free(path):
 
 
 def test_example_log_is_varied_and_lints_clean():
-    from adrkit.datafile import read_data
-    from adrkit.lint import lint_log
-    from adrkit.store import find_log
+    from adrkit.storage.datafile import read_data
+    from adrkit.services.lint import lint_log
+    from adrkit.storage.log import find_log
 
     log = find_log(DECISIONS)
     assert log.config.root.resolve() == EXAMPLE_LOG.resolve()

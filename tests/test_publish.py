@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from adrkit.model import dump_front_matter
-from adrkit.notebook_io import dumps_notebook
+from adrkit.formats.yamlio import dump_front_matter
+from adrkit.formats.notebook import dumps_notebook
 from adrkit.publish import BuildOptions, build_site
-from adrkit.store import find_log, init_log
+from adrkit.storage.log import find_log, init_log
 
 # --- building logs ------------------------------------------------------------------
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from adrkit.errors import FormatError, UsageError
-from adrkit.notebook_io import dumps_notebook
-from adrkit.store import Config, find_log
+from adrkit.core.errors import FormatError, UsageError
+from adrkit.formats.notebook import dumps_notebook
+from adrkit.storage.config import Config
+from adrkit.storage.log import find_log
 from test_publish import (assert_safe_page, build, cell, code, html_output, md, parse, sample_log,
                           write_record)
 

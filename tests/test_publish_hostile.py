@@ -22,7 +22,7 @@ import pytest
 from adrkit.publish import BuildOptions
 from adrkit.publish.sanitize import Sanitizer
 from adrkit.publish.serve import serve
-from adrkit.store import find_log
+from adrkit.storage.log import find_log
 from test_publish import build, code, html_output, md, parse, sample_log, write_record
 from test_publish_guides import write_guide
 

@@ -15,7 +15,8 @@ import yaml
 
 from adrkit.render import graphviz as gv
 from adrkit.render.diagrams import figure_html
-from adrkit.requestflow import Lifecycle
+from adrkit.core.requestflow import Lifecycle
+from adrkit.render.requestflow import lifecycle_html
 
 GOLDEN = Path(__file__).parent / "golden"
 HAS_DOT = shutil.which("dot") is not None
@@ -76,7 +77,7 @@ def test_fallback_in_a_fresh_process_without_dot(tmp_path):
     code = textwrap.dedent("""
         import json
         from adrkit.render.graphviz import render_svg, which_renderer
-        from adrkit.requestflow import Lifecycle
+        from adrkit.core.requestflow import Lifecycle
         r = render_svg(Lifecycle.default().to_dot())
         print(json.dumps({"which": which_renderer().name, "renderer": r.renderer,
                           "svg": (r.svg or "")[:4], "has": "Business Logic" in (r.svg or "")}))
@@ -104,7 +105,7 @@ def test_no_renderer_gives_the_dot_source_and_a_note(no_renderer):
 
 
 def test_lifecycle_html_without_renderer(no_renderer):
-    html = Lifecycle.default()._repr_html_()
+    html = lifecycle_html(Lifecycle.default())
     assert "<pre><code class=\"language-dot\">digraph" in html
 
 

@@ -11,21 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adrkit.datafile import DataFile, read_data
-from adrkit.errors import ValidationError
-from adrkit.requestflow import (
-    ANNOTATION_KINDS,
-    Cache,
-    CircuitBreaker,
-    Idempotency,
-    Lifecycle,
-    QueueHandoff,
-    Retry,
-    Timeout,
-    format_settings,
-    parse_annotation,
-    parse_settings,
-)
+from adrkit.render.requestflow import lifecycle_mermaid, lifecycle_text
+from adrkit.storage.datafile import DataFile, read_data
+from adrkit.core.errors import ValidationError
+from adrkit.core.requestflow import (ANNOTATION_KINDS, Cache, CircuitBreaker, Idempotency, Lifecycle, QueueHandoff, Retry, Timeout, format_settings, parse_annotation, parse_settings)
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("ADRKIT_UPDATE_GOLDEN") == "1"
@@ -69,9 +58,9 @@ def test_golden_dot_complex():
 
 
 def test_golden_mermaid_and_text():
-    check_golden("lifecycle-default.mmd", Lifecycle.default().to_mermaid())
-    check_golden("lifecycle-complex.mmd", complex_lifecycle().to_mermaid())
-    check_golden("lifecycle-complex.txt", complex_lifecycle().to_text())
+    check_golden("lifecycle-default.mmd", lifecycle_mermaid(Lifecycle.default()))
+    check_golden("lifecycle-complex.mmd", lifecycle_mermaid(complex_lifecycle()))
+    check_golden("lifecycle-complex.txt", lifecycle_text(complex_lifecycle()))
 
 
 # --- DOT -------------------------------------------------------------------------------
@@ -127,7 +116,7 @@ def test_escaped_dot_parses_in_graphviz():
 # --- Mermaid and text ------------------------------------------------------------------
 
 def test_mermaid_flowchart():
-    text = Lifecycle.default().to_mermaid()
+    text = lifecycle_mermaid(Lifecycle.default())
     assert "flowchart LR" in text.splitlines()[3]  # after the title front matter
     assert text.startswith('---\ntitle: "Request lifecycle"\n---\n')
     assert '  s0 ==> s1' in text
@@ -139,7 +128,7 @@ def test_mermaid_flowchart():
 def test_mermaid_escapes_labels():
     lc = Lifecycle.from_dict({"stages": [{"name": 'Say "hi" <b>#1 & `x` | y'}],
                               "exits": [{"from": 'Say "hi" <b>#1 & `x` | y', "label": "x", "when": 'a "b"'}]})
-    text = lc.to_mermaid()
+    text = lifecycle_mermaid(lc)
     assert 's0["Say #34;hi#34; #60;b#62;#35;1 #38; #96;x#96; #124; y"]' in text
     assert '|"a #34;b#34;"|' in text
     body = [l for l in text.splitlines() if l.startswith("  s0[")][0]
@@ -147,12 +136,12 @@ def test_mermaid_escapes_labels():
 
 
 def test_text_outline():
-    text = Lifecycle.default().to_text()
+    text = lifecycle_text(Lifecycle.default())
     assert text.splitlines()[0] == "Request lifecycle 'main': 5 stages"
     assert "  1. Request  [log]" in text
     assert "  5. Response  [log + metrics]" in text
     assert "fails: invalid input -> Return 400" in text
-    complex_text = complex_lifecycle().to_text()
+    complex_text = lifecycle_text(complex_lifecycle())
     assert "retry x3, exponential backoff from 200ms + jitter" in complex_text
     assert "hands off to queue 'receipts' -> Receipt Worker; dead-letter 'receipts-dlq' after 5 attempts" \
         in complex_text
@@ -327,7 +316,7 @@ def test_settings_text_errors_say_how_to_write_it():
 # --- layers ---------------------------------------------------------------------------------
 
 def test_core_modules_stay_light():
-    code = ("import sys, adrkit.requestflow, adrkit.decision_graph, adrkit.render.graphviz, "
+    code = ("import sys, adrkit.core.requestflow, adrkit.core.decision_graph, adrkit.render.graphviz, "
             "adrkit.render.diagrams\n"
             "heavy = [m for m in ('graphviz', 'ipywidgets', 'pandas', 'nbconvert', 'IPython') if m in sys.modules]\n"
             "print(','.join(heavy))")

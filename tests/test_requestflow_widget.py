@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from adrkit.datafile import read_data
-from adrkit.requestflow import Lifecycle, Retry
+from adrkit.storage.datafile import read_data
+from adrkit.core.requestflow import Lifecycle, Retry
 from adrkit.widgets import lifecycle_editor
 from adrkit.widgets.lifecycle import LifecycleEditor
 
@@ -189,7 +189,7 @@ def test_errors_in_callbacks_are_shown_in_the_widget(path, monkeypatch):
 
 
 def test_other_lifecycles_and_tables_in_the_file_are_kept(path):
-    from adrkit.datafile import data_file
+    from adrkit.storage.datafile import data_file
 
     data_file(path).put("tradeoffs", "main", {"question": "Which queue?"})
     ed = LifecycleEditor(path, name="payments")

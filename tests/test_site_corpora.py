@@ -2,23 +2,19 @@
 markdown importer and built into a site: every record gets a page and an index row,
 and every page keeps the site's safety properties.
 
-Skips with a reason when the corpora or the importer (`adrkit.importer.import_markdown`)
-are not there."""
+Skips with a reason when the corpora are not there."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from adrkit.store import find_log, init_log
+from adrkit.storage.log import find_log, init_log
 from test_publish import assert_safe_page, build, parse
 
 pytestmark = pytest.mark.slow
 
-try:
-    from adrkit.importer import import_markdown
-except ImportError:  # the importer is a separate piece of work
-    import_markdown = None
+from adrkit.services.importer import import_markdown
 
 
 def corpus_names(corpora_root):
@@ -27,8 +23,6 @@ def corpus_names(corpora_root):
 
 @pytest.fixture
 def importer():
-    if import_markdown is None:
-        pytest.skip("the markdown importer (adrkit.importer.import_markdown) is not installed yet")
     return import_markdown
 
 

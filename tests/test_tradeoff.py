@@ -10,17 +10,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from adrkit.datafile import read_data
-from adrkit.errors import NotFoundError, UsageError, ValidationError
-from adrkit.tradeoff import (
-    Argument,
-    Criterion,
-    Option,
-    Tradeoff,
-    ahp_weights,
-    comment_marker,
-    load_tradeoffs,
-)
+from adrkit.render.tradeoff import tradeoff_frame, tradeoff_html, tradeoff_markdown
+from adrkit.storage.datafile import load_tradeoff, read_data, save_tradeoff
+from adrkit.core.errors import NotFoundError, UsageError, ValidationError
+from adrkit.core.tradeoff import Argument, Criterion, Option, Tradeoff, ahp_weights, load_tradeoffs
+from adrkit.render.code_comments import comment_marker, tradeoff_comment
 
 
 def orders() -> Tradeoff:
@@ -183,8 +177,8 @@ def test_chosen_option_not_top_ranked_is_said():
     t.chosen = "MongoDB"
     notes = t.validate()
     assert any('chosen option "MongoDB" is not the top-ranked one ("PostgreSQL")' in n for n in notes)
-    assert "not the top-ranked" in t.to_html()
-    assert "not the top-ranked" in t.to_markdown()
+    assert "not the top-ranked" in tradeoff_html(t)
+    assert "not the top-ranked" in tradeoff_markdown(t)
 
 
 def test_one_option_or_no_criteria_is_incomplete_not_an_error():
@@ -193,7 +187,7 @@ def test_one_option_or_no_criteria_is_incomplete_not_an_error():
     assert t.sensitivity().verdict == "incomplete"
     t.add_option("Only")
     assert t.ranking().winner == "Only"
-    assert "Add at least one option and one criterion" in t.to_html()
+    assert "Add at least one option and one criterion" in tradeoff_html(t)
 
 
 # --- AHP ---------------------------------------------------------------------------------------
@@ -224,7 +218,7 @@ def test_ahp_inconsistent_comparisons_warn():
 
 
 def test_ahp_boundary_is_a_warning_at_point_ten(monkeypatch):
-    from adrkit import tradeoff as mod
+    from adrkit.core.tradeoff import analysis as mod
 
     t = orders()
     t.set_judgement("Transactions", "Ops effort", 2)
@@ -331,7 +325,7 @@ def test_ranking_refuses_an_invalid_table():
     t.option("MongoDB").scores["Transactions"] = 6
     with pytest.raises(ValidationError, match="outside the scale"):
         t.ranking()
-    html = t.to_html()
+    html = tradeoff_html(t)
     assert "cannot be ranked yet" in html and "outside the scale" in html
 
 
@@ -360,35 +354,35 @@ def test_edits_keep_names_consistent():
 def test_round_trip_through_the_data_file(tmp_path):
     path = tmp_path / "0007-use-postgresql-for-orders.yaml"
     t = orders()
-    t.save(path)
+    save_tradeoff(t, path)
     text = path.read_text()
     assert "tradeoffs:\n  main:\n    question: Which datastore" in text
     assert "- good: ACID transactions for financial data\n        criterion: Transactions" in text
     assert "weight: 5\n" in text  # integers stay integers
-    assert Tradeoff.load(path) == t
+    assert load_tradeoff(path) == t
     assert load_tradeoffs(read_data(path), path=path) == {"main": t}
     other = two((1, 2, 3), (3, 2, 1))
-    other.save(path, "queue")
+    save_tradeoff(other, path, "queue")
     assert set(load_tradeoffs(read_data(path))) == {"main", "queue"}
-    assert Tradeoff.load(path, "main") == t
+    assert load_tradeoff(path, "main") == t
 
 
 def test_load_missing_table_names_the_choices(tmp_path):
     path = tmp_path / "0001-x.yaml"
-    orders().save(path)
+    save_tradeoff(orders(), path)
     with pytest.raises(NotFoundError) as info:
-        Tradeoff.load(path, "other")
+        load_tradeoff(path, "other")
     assert "use one of main" in str(info.value)
 
 
 def test_save_refuses_an_invalid_table_and_leaves_the_file(tmp_path):
     path = tmp_path / "0001-x.yaml"
-    orders().save(path)
+    save_tradeoff(orders(), path)
     before = path.read_bytes()
     t = orders()
     t.chosen = "Oracle"
     with pytest.raises(ValidationError, match="tradeoffs.main, chosen"):
-        t.save(path)
+        save_tradeoff(t, path)
     assert path.read_bytes() == before
 
 
@@ -421,8 +415,7 @@ class _Tags(HTMLParser):
 
 def test_html_is_an_accessible_static_table():
     t = orders()
-    out = t.to_html()
-    assert out == t._repr_html_()
+    out = tradeoff_html(t)
     p = _Tags()
     p.feed(out)
     tags = [name for name, _ in p.tags]
@@ -450,13 +443,13 @@ def test_html_escapes_everything():
                     {"name": "C", "scores": {"<b>Cost</b>": 2}}],
         "baseline": "C", "chosen": "A & <B>", "because": "</table><script>",
     })
-    out = t.to_html()
+    out = tradeoff_html(t)
     assert "<script" not in out and "<img" not in out and "<b>" not in out and "<i>" not in out
     assert "&lt;script&gt;" in out and "A &amp; &lt;B&gt;" in out
 
 
 def test_markdown_follows_madr():
-    md = orders().to_markdown()
+    md = tradeoff_markdown(orders())
     assert md.startswith("## Considered Options\n")
     assert "\n* PostgreSQL\n* MongoDB\n* DynamoDB\n" in md
     assert "\n## Decision Outcome\n\nChosen option: \"PostgreSQL\", because orders need multi-row transactions.\n" in md
@@ -467,40 +460,40 @@ def test_markdown_follows_madr():
            "Ops effort (weight 3, 30 %) | Weighted total | Rank |" in md
     assert "| **PostgreSQL** (chosen) | 5 | 3 | 3 | 4.00 | 1 |" in md
     assert "| MongoDB (baseline) | 3 | 5 | 3 | 3.40 | 3 |" in md
-    sub = orders().to_markdown(heading_level=3)
+    sub = tradeoff_markdown(orders(), 3)
     assert sub.startswith("### Considered Options") and "\n#### PostgreSQL\n" in sub
     with pytest.raises(UsageError):
-        orders().to_markdown(heading_level=7)
+        tradeoff_markdown(orders(), 7)
 
 
 def test_markdown_escapes_table_pipes_and_handles_no_choice():
     t = two((5, 5, 5), (1, 1, 1))
     t.rename_option("A", "A|B")
-    md = t.to_markdown()
+    md = tradeoff_markdown(t)
     assert "**A\\|B**" in md
     assert 'No option chosen yet; the weighted ranking puts "A|B" first.' in md
 
 
 def test_code_comment_form():
-    assert orders().to_comment("java") == (
+    assert tradeoff_comment(orders(), "java") == (
         "// Using PostgreSQL over DynamoDB because:\n"
         "// + ACID transactions for financial data\n"
         "// - Less flexible schema evolution\n")
-    assert orders().to_comment("python", over="MongoDB").splitlines()[0] == \
+    assert tradeoff_comment(orders(), "python", over="MongoDB").splitlines()[0] == \
         "# Using PostgreSQL over MongoDB because:"
-    assert orders().to_comment(".sql").startswith("-- Using PostgreSQL")
-    assert orders().to_comment("html").splitlines()[1] == "<!-- + ACID transactions for financial data -->"
-    assert orders().to_comment("go", over=["MongoDB", "DynamoDB"]).startswith(
+    assert tradeoff_comment(orders(), ".sql").startswith("-- Using PostgreSQL")
+    assert tradeoff_comment(orders(), "html").splitlines()[1] == "<!-- + ACID transactions for financial data -->"
+    assert tradeoff_comment(orders(), "go", over=["MongoDB", "DynamoDB"]).startswith(
         "// Using PostgreSQL over MongoDB and DynamoDB because:")
     assert comment_marker("main.rs") == ("// ", "")
     with pytest.raises(UsageError, match="no comment marker known for language 'klingon'"):
-        orders().to_comment("klingon")
+        tradeoff_comment(orders(), "klingon")
     with pytest.raises(ValidationError, match='no option named "Oracle"'):
-        orders().to_comment("go", over="Oracle")
+        tradeoff_comment(orders(), "go", over="Oracle")
 
 
 def test_to_frame():
-    frame = orders().to_frame()
+    frame = tradeoff_frame(orders())
     assert list(frame.index) == ["PostgreSQL", "DynamoDB", "MongoDB"]
     assert list(frame.columns) == ["Transactions", "Schema flexibility", "Ops effort", "weighted total", "rank"]
     assert frame.loc["DynamoDB", "weighted total"] == pytest.approx(3.8)
@@ -508,7 +501,7 @@ def test_to_frame():
 
 
 def test_importing_the_model_stays_light():
-    code = ("import sys, adrkit, adrkit.tradeoff, adrkit.datafile; "
+    code = ("import sys, adrkit, adrkit.core.tradeoff, adrkit.storage.datafile; "
             "heavy = [m for m in ('pandas', 'ipywidgets', 'graphviz', 'nbconvert', 'numpy') if m in sys.modules]; "
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -524,20 +517,20 @@ def test_sensitivity_summary_wording_is_one_line():
 # --- number formatting ----------------------------------------------------------------------
 
 def test_whole_percentages_keep_their_zeros():
-    from adrkit.tradeoff import _num
+    from adrkit.core.wording import num as _num
     assert [_num(x, 0) for x in (20.3, 9.96, 50.4, 100.2)] == ["20", "10", "50", "100"]
     assert _num(2.50) == "2.5" and _num(3.0) == "3" and _num(0.3, 0) == "0.3"
     t = Tradeoff(criteria=[Criterion("Cost", 2.03), Criterion("Speed", 7.97)],
                  options=[Option("A", scores={"Cost": 1, "Speed": 2}),
                           Option("B", scores={"Cost": 3, "Speed": 1})])
-    html_out, md = t.to_html(), t.to_markdown()
+    html_out, md = tradeoff_html(t), tradeoff_markdown(t)
     assert "weight 2.03 (20 %)" in html_out and "weight 7.97 (80 %)" in html_out
     assert "(2 %)" not in html_out and "(8 %)" not in html_out
     assert "Cost (weight 2.03, 20 %)" in md and "Speed (weight 7.97, 80 %)" in md
 
 
 def test_small_amounts_never_print_as_zero_or_minus_zero():
-    from adrkit.tradeoff import _num, _signed
+    from adrkit.core.wording import num as _num, signed as _signed
     assert _signed(-0.004) == "−0.004" and _signed(0.004) == "+0.004"
     assert _signed(0) == "" and _signed(-0.0) == ""
     assert _num(0.004) == "0.004" and _num(-0.004) == "-0.004"
@@ -571,10 +564,10 @@ def test_a_zero_weight_that_flips_the_winner_is_judged_by_its_share_of_the_total
     assert ('Fragile: giving "B" a weight of 0.0125 (0.114 % of the total) brings "Y" level, '
             "and any more makes it win.") in sens.summary
     assert b.describe() == "giving it a weight of 0.0125 (0.114 % of the total) brings Y level; any more and it wins"
-    out = t.to_html()
+    out = tradeoff_html(t)
     assert "<td>+0.0125 (0.114 % of the total)</td><td>0.0125</td>" in out
     assert "Sensitivity: fragile." in out
-    assert "Fragile: giving" in t.to_markdown()
+    assert "Fragile: giving" in tradeoff_markdown(t)
 
 
 def test_a_zero_weight_needing_a_large_share_does_not_make_the_win_fragile():
@@ -603,26 +596,26 @@ def test_comment_text_cannot_close_a_block_comment():
     t = orders()
     t.add_argument("PostgreSQL", "good", "fast */ body{display:none} /*")
     t.add_argument("PostgreSQL", "bad", "slow --> <script>alert(1)</script> <!-- and --!> too")
-    css = t.to_comment("css")
+    css = tradeoff_comment(t, "css")
     for line in css.splitlines():
         assert line.startswith("/* ") and line.endswith(" */") and "*/" not in line[3:-3]
     assert "/* + fast * / body{display:none} /* */" in css
-    html_out = t.to_comment("html")
+    html_out = tradeoff_comment(t, "html")
     for line in html_out.splitlines():
         assert line.startswith("<!-- ") and line.endswith(" -->")
         assert "-->" not in line[5:-4] and "--!>" not in line[5:-4]
     t.add_argument("PostgreSQL", "good", 'nested (* and *) and "quote')
-    ml = t.to_comment("ocaml")
+    ml = tradeoff_comment(t, "ocaml")
     for line in ml.splitlines():
         body = line[3:-3]
         assert "(*" not in body and "*)" not in body and '"' not in body
     t.add_argument("PostgreSQL", "good", r"see \u000a System.exit(1); and \\u000a")
     # an odd run of backslashes before u gets one more; an even run is left alone
-    assert r"// + see \\u000a System.exit(1); and \\u000a" in t.to_comment("java").splitlines()
-    assert r"// + see \u000a System.exit(1); and \\u000a" in t.to_comment("go").splitlines()
+    assert r"// + see \\u000a System.exit(1); and \\u000a" in tradeoff_comment(t, "java").splitlines()
+    assert r"// + see \u000a System.exit(1); and \\u000a" in tradeoff_comment(t, "go").splitlines()
     t.add_argument("PostgreSQL", "bad", "ends in a backslash \\")
-    assert t.to_comment("c").splitlines()[-1] == "// - ends in a backslash"
-    assert t.to_comment("go").splitlines()[-1] == "// - ends in a backslash \\"
+    assert tradeoff_comment(t, "c").splitlines()[-1] == "// - ends in a backslash"
+    assert tradeoff_comment(t, "go").splitlines()[-1] == "// - ends in a backslash \\"
 
 
 def test_comment_says_so_when_nothing_is_chosen_and_the_top_ties():
@@ -630,12 +623,12 @@ def test_comment_says_so_when_nothing_is_chosen_and_the_top_ties():
     t.add_argument("A", "good", "known")
     t.add_argument("B", "bad", "new")
     assert t.ranking().tied and not t.chosen
-    assert t.to_comment("java") == (
+    assert tradeoff_comment(t, "java") == (
         "// No winner yet: A and B tie on the weighted score.\n"
         "// A:\n// + known\n"
         "// B:\n// - new\n")
-    assert "Using" not in t.to_comment("py", over="B")
+    assert "Using" not in tradeoff_comment(t, "py", over="B")
     with pytest.raises(ValidationError, match='no option named "C"'):
-        t.to_comment("go", over="C")
+        tradeoff_comment(t, "go", over="C")
     t.chosen = "B"
-    assert t.to_comment("java").startswith("// Using B over A because:")
+    assert tradeoff_comment(t, "java").startswith("// Using B over A because:")

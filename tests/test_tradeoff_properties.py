@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from adrkit.tradeoff import Criterion, Option, Tradeoff
+from adrkit.core.tradeoff import Criterion, Option, Tradeoff
 
 
 @st.composite

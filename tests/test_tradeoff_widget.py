@@ -8,10 +8,10 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from adrkit.datafile import read_data  # noqa: E402
-from adrkit.tradeoff import Tradeoff  # noqa: E402
-from adrkit.widgets import tradeoff_editor  # noqa: E402
-from adrkit.widgets.tradeoff import TradeoffEditor  # noqa: E402
+from adrkit.storage.datafile import load_tradeoff, read_data
+from adrkit.core.tradeoff import Tradeoff
+from adrkit.widgets import tradeoff_editor
+from adrkit.widgets.tradeoff import TradeoffEditor
 
 STEM = "0007-use-postgresql-for-orders"
 
@@ -54,7 +54,7 @@ def test_found_by_stem_and_every_edit_reaches_the_file(path):
     assert not path.exists()  # opening alone writes nothing
     build(ed)
     assert ed.error is None and not ed.dirty
-    on_disk = Tradeoff.load(path)
+    on_disk = load_tradeoff(path)
     assert on_disk == ed.model
     assert on_disk.ranking().names == ["PostgreSQL", "DynamoDB", "MongoDB"]
     assert on_disk.option("PostgreSQL").arguments[0].criterion == "Transactions"
@@ -66,7 +66,7 @@ def test_found_by_stem_and_every_edit_reaches_the_file(path):
     # a weight edit re-ranks live and is saved at once
     ed.criterion_rows["Transactions"]["weight"].value = 3.9
     assert ed.model.ranking().winner == "DynamoDB"
-    assert Tradeoff.load(path).criterion("Transactions").weight == 3.9
+    assert load_tradeoff(path).criterion("Transactions").weight == 3.9
     assert "1. DynamoDB" in ed.summary.value
     assert ed.flush() is True
 
@@ -75,14 +75,14 @@ def test_rename_and_remove_keep_the_table_consistent(path):
     ed = TradeoffEditor(path)
     build(ed)
     ed.option_rows["MongoDB"]["name"].value = "Mongo"
-    assert Tradeoff.load(path).baseline == "Mongo"
+    assert load_tradeoff(path).baseline == "Mongo"
     assert ("Mongo", "Transactions") in ed.score_boxes  # controls rebuilt under the new name
     ed.criterion_rows["Transactions"]["name"].value = "ACID"
-    assert Tradeoff.load(path).option("PostgreSQL").arguments[0].criterion == "ACID"
+    assert load_tradeoff(path).option("PostgreSQL").arguments[0].criterion == "ACID"
     ed.criterion_rows["Ops effort"]["remove"].click()
     ed.option_rows["DynamoDB"]["remove"].click()
     ed.argument_rows["PostgreSQL"][1]["remove"].click()
-    saved = Tradeoff.load(path)
+    saved = load_tradeoff(path)
     assert saved.criterion_names == ["ACID", "Schema flexibility"]
     assert saved.option_names == ["PostgreSQL", "Mongo"]
     assert [a.text for a in saved.option("PostgreSQL").arguments] == ["ACID transactions"]
@@ -115,7 +115,7 @@ def test_outside_change_is_detected_and_not_overwritten(path):
     assert not ed.conflict and ed.model.question == "Which store should the orders service use?"
     assert ed.model.option("MongoDB").scores["Ops effort"] == 3
     ed.score_boxes[("MongoDB", "Ops effort")].value = 2  # now saves normally
-    assert Tradeoff.load(path).option("MongoDB").scores["Ops effort"] == 2
+    assert load_tradeoff(path).option("MongoDB").scores["Ops effort"] == 2
 
 
 def test_overwrite_after_a_conflict(path):
@@ -125,7 +125,7 @@ def test_overwrite_after_a_conflict(path):
     ed.chosen.value = "DynamoDB"
     assert ed.conflict
     ed.overwrite_button.click()
-    assert not ed.conflict and Tradeoff.load(path).chosen == "DynamoDB"
+    assert not ed.conflict and load_tradeoff(path).chosen == "DynamoDB"
     assert "# someone else" not in path.read_text()
 
 
@@ -161,7 +161,7 @@ def test_all_weights_zero_is_refused(path):
     ed.criterion_rows["Ops effort"]["weight"].value = 0
     ed.criterion_rows["Transactions"]["weight"].value = 0
     assert "every weight is 0" in ed.message.value
-    assert Tradeoff.load(path).criterion("Transactions").weight == 5
+    assert load_tradeoff(path).criterion("Transactions").weight == 5
 
 
 def test_a_bug_in_a_callback_is_shown_in_the_widget(path, monkeypatch):
@@ -209,11 +209,11 @@ def test_pairwise_weights(path):
     ed.pairwise_boxes[("Schema flexibility", "Ops effort")].value = 3.0
     assert "consistency ratio 0.03" in ed.pairwise_status.value
     ed.apply_pairwise_button.click()
-    saved = Tradeoff.load(path)
+    saved = load_tradeoff(path)
     assert [c.weight for c in saved.criteria] == [0.637, 0.2583, 0.1047]
     assert len(saved.pairwise) == 3
     ed.clear_pairwise_button.click()
-    assert Tradeoff.load(path).pairwise == []
+    assert load_tradeoff(path).pairwise == []
 
 
 def test_two_tables_in_one_file_do_not_conflict(path):

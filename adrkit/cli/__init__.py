@@ -13,9 +13,9 @@ import os
 import sys
 from typing import Sequence
 
-from .. import __version__
-from ..errors import AdrkitError
-from ..startup import skip_slow_imports
+from adrkit.about import __version__
+from adrkit.core.errors import AdrkitError
+from adrkit.formats.notebook import skip_slow_imports
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 

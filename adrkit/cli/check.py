@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import emit_json, log_of, say
+from adrkit.cli.common import emit_json, log_of, say
 
 __all__ = ["register"]
 
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_lint(args) -> int:
-    from ..lint import lint_log
+    from adrkit.services.lint import lint_log
 
     log = log_of(args)
     findings = lint_log(log)
@@ -40,7 +40,7 @@ def cmd_lint(args) -> int:
 
 
 def cmd_graph(args) -> int:
-    from ..decision_graph import graph_dot
+    from adrkit.core.decision_graph import graph_dot
 
     log = log_of(args)
     records, problems = log.load_all()

@@ -7,8 +7,8 @@ import os
 import sys
 from typing import Any
 
-from ..errors import UsageError
-from ..store import DecisionLog, find_log
+from adrkit.core.errors import UsageError
+from adrkit.storage.log import DecisionLog, find_log
 
 __all__ = ["today", "log_of", "emit_json", "say"]
 

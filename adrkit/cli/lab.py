@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from .common import log_of, say
+from adrkit.cli.common import log_of, say
 
 __all__ = ["register", "lab_command"]
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import operations
-from ..errors import UsageError
-from ..model import STATUSES
-from ..notebook_io import cell_text
-from ..store import init_log
-from .common import emit_json, log_of, say, today
+from adrkit.services import operations
+from adrkit.core.decision import STATUSES
+from adrkit.formats.notebook import cell_text
+from adrkit.storage.log import init_log
+from adrkit.cli.common import emit_json, log_of, say, today
 
 __all__ = ["register"]
 
@@ -129,7 +128,7 @@ def cmd_show(args) -> int:
     log = log_of(args)
     rec = log.resolve(args.ref)
     d = rec.decision
-    from ..notebook_io import sections_of
+    from adrkit.formats.notebook import sections_of
 
     sections = [s.heading for s in sections_of(rec.notebook)]
     if args.json:

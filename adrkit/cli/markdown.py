@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import emit_json, log_of, say
+from adrkit.cli.common import emit_json, log_of, say
 
 __all__ = ["register"]
 
@@ -48,14 +48,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _import_log(args):
-    from ..store import DecisionLog, find_log
+    from adrkit.storage.log import DecisionLog, find_log
 
     if args.into:
         into = Path(args.into)
         if into.is_dir():
             return find_log(into)
         if into.exists():
-            from ..errors import UsageError
+            from adrkit.core.errors import UsageError
 
             raise UsageError(f"{into} is a file, not a folder", where="--into",
                              fix="give the decision log folder")
@@ -64,7 +64,7 @@ def _import_log(args):
 
 
 def cmd_import(args) -> int:
-    from ..importer import ImportFailed, import_markdown
+    from adrkit.services.importer import ImportFailed, import_markdown
 
     log = _import_log(args)
     try:
@@ -95,7 +95,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from ..exporter import export_markdown
+    from adrkit.services.exporter import export_markdown
 
     log = log_of(args)
     fmt = args.format

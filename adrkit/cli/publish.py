@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import log_of, say
+from adrkit.cli.common import log_of, say
 
 __all__ = ["register"]
 
@@ -53,7 +53,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _options(args: Any) -> Any:
-    from ..publish import BuildOptions
+    from adrkit.publish import BuildOptions
 
     return BuildOptions(out=args.out, strict=args.strict, execute=args.execute, drafts=args.drafts,
                         parallel=False if args.serial else None, guides=args.guides)
@@ -72,7 +72,7 @@ def _report(report: Any) -> None:
 
 
 def cmd_build(args: Any) -> int:
-    from ..publish import build_site
+    from adrkit.publish import build_site
 
     log = log_of(args)
     report = build_site(log, _options(args), progress=_progress)
@@ -88,8 +88,8 @@ def cmd_build(args: Any) -> int:
 
 
 def cmd_serve(args: Any) -> int:
-    from ..errors import UsageError
-    from ..publish.serve import open_server, serve
+    from adrkit.core.errors import UsageError
+    from adrkit.publish.serve import open_server, serve
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"port {args.port} is out of range", fix="give 0-65535")

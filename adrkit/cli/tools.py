@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import emit_json
+from adrkit.cli.common import emit_json
 
 __all__ = ["register"]
 
@@ -52,8 +52,8 @@ def doctor_report() -> dict:
     import platform
     import sys
 
-    from .. import __version__
-    from ..render.graphviz import RENDERER_ENV, available_renderers, which_renderer
+    from adrkit.about import __version__
+    from adrkit.render.graphviz import RENDERER_ENV, available_renderers, which_renderer
 
     renderer = which_renderer()
     report = {
@@ -69,7 +69,7 @@ def doctor_report() -> dict:
 
 
 def _lines(report: dict) -> list[str]:
-    from ..render.graphviz import INSTALL_HINT
+    from adrkit.render.graphviz import INSTALL_HINT
 
     r = report["renderer"]
     if r["path"]:

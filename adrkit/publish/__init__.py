@@ -16,7 +16,7 @@ What a notebook author controls on the page:
 """
 from __future__ import annotations
 
-from .build import BuildOptions, build_site
-from .report import BuildReport, Problem
+from adrkit.publish.build import BuildOptions, build_site
+from adrkit.publish.report import BuildReport, Problem
 
 __all__ = ["BuildOptions", "BuildReport", "Problem", "build_site"]

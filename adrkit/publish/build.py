@@ -25,15 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import AdrkitError, UsageError
-from ..model import Decision, parse_filename
-from ..notebook_io import decision_from_notebook, load_template, loads_notebook
-from ..store import DecisionLog, real_file_inside
-from .cache import PageCache, code_fingerprint, page_key
-from .guides import GUIDES_DIR, GuidePage, guide_notebooks, guide_slug
-from .links import Page, SiteLinks
-from .output import SiteWriter, check_out_dir
-from .report import BuildReport, Problem
+from adrkit.core.errors import AdrkitError, UsageError
+from adrkit.core.decision import Decision, parse_filename
+from adrkit.formats.notebook import decision_from_notebook, load_template, loads_notebook
+from adrkit.storage.log import DecisionLog
+from adrkit.storage.paths import real_file_inside
+from adrkit.publish.cache import PageCache, code_fingerprint, page_key
+from adrkit.publish.guides import GUIDES_DIR, GuidePage, guide_notebooks, guide_slug
+from adrkit.publish.links import Page, SiteLinks
+from adrkit.publish.output import SiteWriter, check_out_dir
+from adrkit.publish.report import BuildReport, Problem
 
 __all__ = ["BuildOptions", "build_site", "guide_folders", "ASSETS"]
 
@@ -172,7 +173,7 @@ def _discover(log: DecisionLog, options: BuildOptions, state: _State) -> list[_S
         if parse_filename(data_path.name) and data_path.stem not in notebooks:
             state.report.warnings.append(Problem(
                 "stale-data", "this data file belongs to no decision notebook", str(data_path),
-                fix=f"rename it to match its notebook or delete it"))
+                fix="rename it to match its notebook or delete it"))
     return sources
 
 
@@ -349,7 +350,7 @@ def _at_file(problem: Problem, path: Path) -> Problem:
 def _convert(log: DecisionLog, jobs: list[tuple[_Source, Decision, dict[str, Any]]], cache: PageCache,
              options: BuildOptions, state: _State, say: Progress,
              guide_jobs: list[_GuideSource] | None = None) -> None:
-    from .convert import POOL_THRESHOLD, Job, convert_all, worker_count
+    from adrkit.publish.convert import POOL_THRESHOLD, Job, convert_all, worker_count
 
     work = [Job(stem=src.path.stem, path=str(src.path), raw=src.raw, data_path=str(src.path.with_suffix(".yaml")),
                 execute=options.execute, cwd=str(log.dir)) for src, _, _ in jobs]
@@ -446,8 +447,8 @@ _RECORD_RULES = ("unknown-status", "duplicate-number")
 
 def _record_rules(log: DecisionLog, decisions: list[tuple[Path, Decision]]) -> list[Problem]:
     """The findings of `adrkit lint`'s status and numbering rules over every record read."""
-    from ..lint import check_duplicate_numbers, check_status
-    from ..store import Record
+    from adrkit.services.lint import check_duplicate_numbers, check_status
+    from adrkit.storage.log import Record
 
     records = [Record(path, decision, {}) for path, decision in decisions]
     paths = {path.name: path for path, _ in decisions}
@@ -462,8 +463,8 @@ def _record_rules(log: DecisionLog, decisions: list[tuple[Path, Decision]]) -> l
 
 def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageCache,
             options: BuildOptions, state: _State) -> None:
-    from .feeds import atom_feed, decisions_json, search_index_js
-    from .pages import SiteRenderer, SiteSettings
+    from adrkit.publish.feeds import atom_feed, decisions_json, search_index_js
+    from adrkit.publish.pages import SiteRenderer, SiteSettings
 
     config = log.config
     logo = _logo(log, writer, state)
@@ -531,8 +532,8 @@ def _logo(log: DecisionLog, writer: SiteWriter, state: _State) -> str | None:
 
 
 def _graph(renderer: Any, pages: list[Page], links: SiteLinks, cache: PageCache) -> tuple[str, str]:
-    from .renders import graph_svg
-    from .sanitize import Sanitizer
+    from adrkit.publish.renders import graph_svg
+    from adrkit.publish.sanitize import Sanitizer
 
     nodes, edges = renderer.graph_parts(pages, links)
     key = hashlib.sha256(json.dumps([code_fingerprint(), [list(vars(n).values()) for n in nodes],

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from adrkit.about import __version__
 
 __all__ = ["PageCache", "page_key", "code_fingerprint", "CACHE_FORMAT"]
 

@@ -24,13 +24,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ..datafile import read_data
-from ..errors import AdrkitError
-from ..notebook_io import loads_notebook, sections_of
-from .prepare import prepare_notebook
-from .renders import KIND_TAGS
-from .report import Problem
-from ..startup import skip_slow_imports
+from adrkit.storage.datafile import read_data
+from adrkit.core.errors import AdrkitError
+from adrkit.formats.notebook import loads_notebook, sections_of
+from adrkit.publish.prepare import prepare_notebook
+from adrkit.formats.celltags import KIND_TAGS
+from adrkit.publish.report import Problem
+from adrkit.formats.notebook import skip_slow_imports
 
 __all__ = ["Job", "Converted", "Converter", "convert_all", "TEMPLATE_DIR", "POOL_THRESHOLD",
            "worker_count"]
@@ -123,7 +123,7 @@ class Converter:
         import nbformat
         from nbformat.v4.rwbase import rejoin_lines
 
-        from .sanitize import Sanitizer
+        from adrkit.publish.sanitize import Sanitizer
 
         self._nbformat = nbformat
         self._rejoin_lines = rejoin_lines
@@ -163,7 +163,7 @@ class Converter:
             problems=[p.to_dict() for p in prepared.problems])
 
     def _convert_guide(self, job: Job) -> Converted:
-        from .guides import guide_title
+        from adrkit.publish.guides import guide_title
 
         nb = loads_notebook(job.raw, path=job.path)
         title, titled = guide_title(nb, Path(job.path).stem)

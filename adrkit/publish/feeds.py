@@ -12,9 +12,9 @@ import uuid
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .. import __version__
-from .guides import GuidePage
-from .links import Page, SiteLinks
+from adrkit.about import __version__
+from adrkit.publish.guides import GuidePage
+from adrkit.publish.links import Page, SiteLinks
 
 __all__ = ["decisions_json", "atom_feed", "search_index_js"]
 

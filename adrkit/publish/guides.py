@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..model import slugify
-from ..notebook_io import cell_text
-from .report import Problem
+from adrkit.core.decision import slugify
+from adrkit.formats.notebook import cell_text
+from adrkit.publish.report import Problem
 
 __all__ = ["GuidePage", "guide_slug", "guide_title", "guide_notebooks", "GUIDES_DIR"]
 

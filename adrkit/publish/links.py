@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from ..lifecycle import REVERSE_RELS
-from ..model import Decision, make_stem, parse_filename
-from .report import Problem
+from adrkit.core.status_rules import REVERSE_RELS
+from adrkit.core.decision import Decision, make_stem, parse_filename
+from adrkit.publish.report import Problem
 
 __all__ = ["Page", "Target", "SiteLinks", "page_href"]
 

@@ -24,8 +24,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..atomic import UMASK
-from ..errors import UsageError
+from adrkit.storage.atomic import UMASK
+from adrkit.core.errors import UsageError
 
 __all__ = ["SiteWriter", "MARKER", "check_out_dir"]
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from .guides import GuidePage
-from .links import Page, SiteLinks, Target
-from .renders import GraphEdge, GraphNode
+from adrkit.about import __version__
+from adrkit.publish.guides import GuidePage
+from adrkit.publish.links import Page, SiteLinks, Target
+from adrkit.publish.renders import GraphEdge, GraphNode
 
 __all__ = ["SiteRenderer", "CSP", "SiteSettings"]
 
@@ -96,7 +96,7 @@ class SiteRenderer:
                          "status": d.status, "date": d.date, "tags": d.tags, "href": page.href,
                          "tags_json": json.dumps(d.tags, ensure_ascii=False)})
         present = {p.decision.status for p in pages}
-        from ..model import STATUSES
+        from adrkit.core.decision import STATUSES
 
         statuses = [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
         return self._render("index.html.j2", active="index", rows=rows, statuses=statuses,

@@ -6,16 +6,15 @@
 - a code cell tagged `adrkit-tradeoff` or `adrkit-lifecycle` gets, instead of its stored
   outputs (a widget the static page cannot run), a fresh static render of the table it
   names, drawn from the data file, so a page is never stale;
-- code inputs are hidden unless the cell is tagged `show-input` (or `adrkit-show-input`);
-  `remove-cell` drops a cell, `remove-input` / `hide-input` hide its code (the default
-  anyway), `remove-output` / `hide-output` drop its outputs;
+- cell tags decide what is shown, by the one policy in `adrkit.formats.celltags`
+  (code hidden unless tagged `show-input`, `remove-*` / `hide-*`, authoring hints);
 - outputs keep only static mime types (HTML, markdown, text, PNG, JPEG, SVG, LaTeX):
   JavaScript and widget views are dropped, and so is any output that is a widget;
 - widget state in the notebook metadata is dropped.
 
 A guide (`guide=True`: a tutorial notebook, not a decision) differs in three ways: code
-inputs are shown unless tagged `remove-input` / `hide-input`, tagged widget cells keep
-their stored outputs (a guide has no data file), and an output that is a widget or
+inputs are shown unless tagged to hide, tagged widget cells keep their stored outputs
+(a guide has no data file), and an output that is a widget or
 JavaScript keeps its rich static alternatives (HTML, SVG, images, markdown) rather than
 being dropped whole; its plain-text repr is dropped with it.
 
@@ -28,16 +27,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..notebook_io import cell_text
-from .renders import KIND_TAGS, RenderError, render_table
-from .report import Problem
+from adrkit.formats.celltags import KIND_TAGS, view_of
+from adrkit.formats.notebook import cell_text
+from adrkit.publish.renders import RenderError, render_table
+from adrkit.publish.report import Problem
 
-__all__ = ["prepare_notebook", "Prepared", "SHOW_INPUT_TAGS", "STATIC_MIMETYPES", "table_name"]
+__all__ = ["prepare_notebook", "Prepared", "STATIC_MIMETYPES", "table_name"]
 
-SHOW_INPUT_TAGS = frozenset({"show-input", "adrkit-show-input"})
-REMOVE_CELL_TAGS = frozenset({"remove-cell", "adrkit-remove"})
-REMOVE_INPUT_TAGS = frozenset({"remove-input", "hide-input"})
-REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "hide-output"})
 STATIC_MIMETYPES = ("text/html", "text/markdown", "text/latex", "image/svg+xml", "image/png",
                     "image/jpeg", "text/plain", "text/vnd.mermaid")
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -57,11 +53,6 @@ def table_name(source: str) -> str:
     """The table a widget cell shows: `name="x"` or the second string argument, else 'main'."""
     match = _KW_NAME.search(source) or _POS_NAME.search(source)
     return match.group("name") if match else "main"
-
-
-def _tags(cell: dict[str, Any]) -> set[str]:
-    tags = (cell.get("metadata") or {}).get("tags") or []
-    return {str(t) for t in tags} if isinstance(tags, list) else set()
 
 
 def _static_outputs(outputs: list[Any], *, fallbacks: bool = False) -> list[dict[str, Any]]:
@@ -107,15 +98,15 @@ def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
         cells = cells[1:]
     out_cells = []
     for cell in cells:
-        tags = _tags(cell)
-        if tags & REMOVE_CELL_TAGS:
+        view = view_of(cell, guide=guide)
+        if not view.published:
             continue
         if cell.get("cell_type") != "code":
             out_cells.append(cell)
             continue
         cell = dict(cell)
         metadata = dict(cell.get("metadata") or {})
-        kind = None if guide else next((KIND_TAGS[t] for t in sorted(tags) if t in KIND_TAGS), None)
+        kind = view.kind
         if kind is not None:
             name = table_name(cell_text(cell))
             shown[kind].append(name)
@@ -129,12 +120,11 @@ def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
                         "invalid-data", f"cannot render {exc}", where=f"data file, {kind}.{name}",
                         fix="fix the table in the widget or in the data file"))
             cell["outputs"] = outputs
-        elif tags & REMOVE_OUTPUT_TAGS:
+        elif not view.show_output:
             cell["outputs"] = []
         else:
             cell["outputs"] = _static_outputs(cell.get("outputs") or [], fallbacks=guide)
-        show_input = (guide or bool(tags & SHOW_INPUT_TAGS)) and not tags & REMOVE_INPUT_TAGS
-        if not show_input:
+        if not view.show_input:
             metadata["transient"] = {**(metadata.get("transient") or {}), "remove_source": True}
             if not cell["outputs"]:
                 continue

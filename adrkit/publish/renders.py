@@ -16,35 +16,29 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from .links import page_href
+from adrkit.core.requestflow import Lifecycle
+from adrkit.core.tradeoff import Tradeoff
+from adrkit.publish.links import page_href
+from adrkit.render.requestflow import lifecycle_html
+from adrkit.render.tradeoff import tradeoff_html
 
-__all__ = ["render_table", "RenderError", "GraphNode", "GraphEdge", "graph_svg", "KIND_TAGS"]
+__all__ = ["render_table", "RenderError", "GraphNode", "GraphEdge", "graph_svg"]
 
-# Cell tag -> data file section whose static render replaces that cell's outputs.
-KIND_TAGS = {"adrkit-tradeoff": "tradeoffs", "adrkit-lifecycle": "lifecycles"}
 
 
 class RenderError(Exception):
     """The data of a table or lifecycle cannot be rendered (invalid fields)."""
 
 
-def _tradeoff_html(data: dict[str, Any]) -> str | None:
-    try:
-        from ..tradeoff import Tradeoff  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return Tradeoff.from_dict(data).to_html()
+def _tradeoff_html(data: dict[str, Any]) -> str:
+    return tradeoff_html(Tradeoff.from_dict(data))
 
 
-def _lifecycle_html(data: dict[str, Any]) -> str | None:
-    try:
-        from ..requestflow import Lifecycle  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return Lifecycle.from_dict(data).to_html()
+def _lifecycle_html(data: dict[str, Any]) -> str:
+    return lifecycle_html(Lifecycle.from_dict(data))
 
 
-_RENDERERS: dict[str, Callable[[dict[str, Any]], str | None]] = {
+_RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "tradeoffs": _tradeoff_html,
     "lifecycles": _lifecycle_html,
 }
@@ -96,8 +90,8 @@ def graph_svg(nodes: list[GraphNode], edges: list[GraphEdge], decisions: Iterabl
     Uses `adrkit.decision_graph.graph_dot` and `adrkit.render.graphviz.render_svg` when
     they are installed and a renderer is available; otherwise draws a grid of its own."""
     try:
-        from ..decision_graph import graph_dot  # type: ignore[import-not-found]
-        from ..render.graphviz import render_svg  # type: ignore[import-not-found]
+        from adrkit.core.decision_graph import graph_dot
+        from adrkit.render.graphviz import render_svg
     except ImportError:
         return _grid_svg(nodes, edges), "drawn by adrkit (grid layout)"
     dot = graph_dot(list(decisions), href=lambda d: page_href(d.stem))

@@ -255,7 +255,7 @@ class Sanitizer:
         return f"files/{quote(joined)}{query}{frag}"
 
     def _guide_relative(self, tag: str, value: str, query: str, path: str, frag: str) -> str | None:
-        from .guides import guide_slug
+        from adrkit.publish.guides import guide_slug
 
         joined = posixpath.normpath(posixpath.join(self._base, path))
         name = posixpath.basename(path)

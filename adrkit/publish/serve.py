@@ -20,9 +20,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
-from ..store import DecisionLog
-from .build import BuildOptions, build_site, guide_folders
-from .report import BuildReport
+from adrkit.storage.log import DecisionLog
+from adrkit.publish.build import BuildOptions, build_site, guide_folders
+from adrkit.publish.report import BuildReport
 
 __all__ = ["serve", "snapshot", "open_server"]
 
@@ -111,7 +111,7 @@ def serve(log: DecisionLog, options: BuildOptions, *, port: int = 8000,
 
 def _watch(log: DecisionLog, options: BuildOptions, say: Callable[[str], None],
            report: Callable[[BuildReport], None], interval: float, stop: threading.Event) -> None:
-    from ..errors import AdrkitError
+    from adrkit.core.errors import AdrkitError
 
     def folders() -> list[Path]:
         try:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from .graphviz import RenderResult, render_svg
+from adrkit.render.graphviz import RenderResult, render_svg
 
 if TYPE_CHECKING:
-    from ..model import Decision
-    from ..requestflow import Lifecycle
+    from adrkit.core.decision import Decision
 
-__all__ = ["figure_html", "lifecycle_html", "decision_graph_svg", "decision_graph_html"]
+__all__ = ["figure_html", "decision_graph_svg", "decision_graph_html"]
 
 _FIGURE_STYLE = "margin:0.5em 0;overflow-x:auto"
 
@@ -35,16 +34,10 @@ def figure_html(dot: str, *, kind: str = "diagram", caption: str = "",
             f'<pre><code class="language-dot">{html.escape(dot)}</code></pre>{cap}</figure>\n')
 
 
-def lifecycle_html(lifecycle: "Lifecycle") -> str:
-    """The lifecycle's figure, captioned with its title (the drawing itself is
-    untitled, so the title is shown and read out once)."""
-    return figure_html(lifecycle.to_dot(title=False), kind="lifecycle", caption=lifecycle.title)
-
-
 def decision_graph_svg(decisions: Iterable["Decision"],
                        href: Callable[["Decision"], str] | None = None) -> RenderResult:
     """The supersede and link graph of the log, drawn."""
-    from ..decision_graph import graph_dot
+    from adrkit.core.decision_graph import graph_dot
 
     dot = graph_dot(list(decisions), href=href) if href else graph_dot(list(decisions))
     return render_svg(dot)
@@ -53,7 +46,7 @@ def decision_graph_svg(decisions: Iterable["Decision"],
 def decision_graph_html(decisions: Iterable["Decision"],
                         href: Callable[["Decision"], str] | None = None, *, caption: str = "") -> str:
     """The decision graph as a figure (SVG inline, nodes linking to their pages)."""
-    from ..decision_graph import graph_dot
+    from adrkit.core.decision_graph import graph_dot
 
     decisions = list(decisions)
     dot = graph_dot(decisions, href=href) if href else graph_dot(decisions)

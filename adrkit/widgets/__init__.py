@@ -11,13 +11,13 @@ __all__ = ["tradeoff_editor", "lifecycle_editor"]
 
 def tradeoff_editor(decision: str, name: str = "main", **kwargs):
     """Show the trade-off table editor for a decision (by file stem or path)."""
-    from .tradeoff import tradeoff_editor as _editor
+    from adrkit.widgets.tradeoff import tradeoff_editor as _editor
 
     return _editor(decision, name=name, **kwargs)
 
 
 def lifecycle_editor(decision: str, name: str = "main", **kwargs):
     """Show the request-lifecycle editor for a decision (by file stem or path)."""
-    from .lifecycle import lifecycle_editor as _editor
+    from adrkit.widgets.lifecycle import lifecycle_editor as _editor
 
     return _editor(decision, name=name, **kwargs)

@@ -24,8 +24,8 @@ from typing import Any, Callable
 
 import ipywidgets as W
 
-from ..datafile import DataFile, data_file
-from ..errors import AdrkitError, ConflictError
+from adrkit.storage.datafile import DataFile, data_file
+from adrkit.core.errors import AdrkitError, ConflictError
 
 __all__ = ["DataEditor", "alert", "button", "text_input"]
 

@@ -20,10 +20,11 @@ from typing import Any, Callable
 
 import ipywidgets as W
 
-from ..errors import UsageError
-from ..requestflow import ANNOTATION_KINDS, TAPS, Lifecycle, annotation_fields, format_settings
-from .editor import DataEditor, button, text_input
-from .locate import data_path_for
+from adrkit.core.errors import UsageError
+from adrkit.core.requestflow import (ANNOTATION_KINDS, TAPS, Lifecycle, annotation_fields, format_settings)
+from adrkit.render.requestflow import lifecycle_html, lifecycle_text
+from adrkit.widgets.editor import DataEditor, button, text_input
+from adrkit.widgets.locate import data_path_for
 
 __all__ = ["LifecycleEditor", "lifecycle_editor"]
 
@@ -84,14 +85,14 @@ class LifecycleEditor(DataEditor):
             return self._unreadable_html()
         dot = self.model.to_dot()
         if dot != self._preview_key:
-            self._preview, self._preview_key = self.model.to_html(), dot
+            self._preview, self._preview_key = lifecycle_html(self.model), dot
         return self._preview
 
     @property
     def preview_text(self) -> str:
         if self.model is None:
             return self._unreadable_text()
-        return self.model.to_text()
+        return lifecycle_text(self.model)
 
     def _renders(self) -> tuple[str, str]:
         return self.preview_html, self.preview_text

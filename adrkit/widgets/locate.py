@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import NotFoundError
-from ..store import find_log
+from adrkit.core.errors import NotFoundError
+from adrkit.storage.log import find_log
 
 __all__ = ["data_path_for"]
 

@@ -21,10 +21,11 @@ from typing import Any, Callable
 
 import ipywidgets as W
 
-from ..errors import AdrkitError
-from ..tradeoff import KINDS, Tradeoff
-from .editor import DataEditor, alert, button, text_input
-from .locate import data_path_for
+from adrkit.core.errors import AdrkitError
+from adrkit.core.tradeoff import KINDS, Tradeoff
+from adrkit.render.tradeoff import tradeoff_html
+from adrkit.widgets.editor import DataEditor, alert, button, text_input
+from adrkit.widgets.locate import data_path_for
 
 __all__ = ["TradeoffEditor", "tradeoff_editor"]
 
@@ -62,7 +63,7 @@ class TradeoffEditor(DataEditor):
         """The static HTML of the table as it stands (what the saved notebook shows)."""
         if self.model is None:
             return self._unreadable_html()
-        return self.model.to_html()
+        return tradeoff_html(self.model)
 
     @property
     def report_text(self) -> str:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import FormatError, NotFoundError
-from .model import Decision, dump_front_matter, parse_front_matter
+from adrkit.core.errors import FormatError, NotFoundError
+from adrkit.core.decision import Decision
+from adrkit.formats.yamlio import dump_front_matter, parse_front_matter
 
 __all__ = [
     "Section",
@@ -28,6 +30,7 @@ __all__ = [
     "read_decision",
     "decision_from_notebook",
     "set_front_matter",
+    "skip_slow_imports",
     "cell_text",
     "sections_of",
     "builtin_template_dir",
@@ -249,3 +252,13 @@ def notebook_from_template(template: Template, decision: Decision) -> dict[str, 
         raise FormatError(f"template makes an invalid notebook: {exc.message}",
                           path=template.path, fix="open and re-save the template in JupyterLab")
     return nb
+
+
+# --- loading nbformat --------------------------------------------------------------
+
+def skip_slow_imports() -> None:
+    """jsonschema (under nbformat) imports rfc3987_syntax when it is installed, which
+    compiles a grammar on import (about 0.8 s); notebook schemas use no IRI formats, so
+    adrkit's own processes go without it."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

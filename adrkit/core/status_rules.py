@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import UsageError, ValidationError
-from .model import STATUSES, Decision, Link, StatusChange
+from adrkit.core.errors import UsageError, ValidationError
+from adrkit.core.decision import STATUSES, Decision, Link, StatusChange
 
 __all__ = [
     "TRANSITIONS",

@@ -11,9 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from .errors import FormatError, ValidationError
+from adrkit.core.errors import FormatError, ValidationError
 
 __all__ = [
     "STATUSES",
@@ -25,8 +23,6 @@ __all__ = [
     "slugify",
     "parse_filename",
     "make_stem",
-    "parse_front_matter",
-    "dump_front_matter",
     "canonical_status",
 ]
 
@@ -282,79 +278,3 @@ def parse_filename(name: str) -> tuple[int, str] | None:
     if not m:
         return None
     return int(m.group("number")), m.group("slug")
-
-
-# --- front matter text -----------------------------------------------------------
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe YAML loader that keeps dates as text (no datetime objects)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-    """Safe dumper that writes dates unquoted (they are text to adrkit)."""
-
-
-_Dumper.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[Tt ].*)?$")
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    """Write real dates plain (date: 2026-01-31); quote date-like text that is not a
-    valid date (2023-13-10), which other YAML readers would fail to load."""
-    if _DATE_LIKE.match(value):
-        try:
-            import datetime
-
-            datetime.date.fromisoformat(value[:10])
-        except ValueError:
-            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
-    return dumper.represent_str(value)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def parse_front_matter(text: str, *, path: Any = None, line_offset: int = 0) -> dict[str, Any]:
-    """Parse YAML front matter between '---' lines (the fences are optional)."""
-    body = text.strip("\n")
-    lines = body.splitlines()
-    first = 0
-    if lines and lines[0].strip() == "---":
-        try:
-            end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
-        except StopIteration:
-            raise FormatError("front matter has no closing '---'", path=path,
-                              where=f"line {line_offset + len(lines)}",
-                              fix="end the front matter with a line holding only '---'")
-        body = "\n".join(lines[1:end])
-        first = 1
-    try:
-        data = yaml.load(body, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"front matter line {mark.line + 1 + first + line_offset}" if mark else "front matter"
-        context = getattr(exc, "context_mark", None)
-        if mark and context and context.line != mark.line:
-            where += f", opened on line {context.line + 1 + first + line_offset}"
-        problem = getattr(exc, "problem", None) or "is not valid YAML"
-        raise FormatError(f"front matter does not parse: {problem}", path=path, where=where,
-                          fix="fix the YAML (quote values that contain ': ' or start with '[')")
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise FormatError("front matter is not a mapping of keys", path=path,
-                          where="front matter", fix="write 'key: value' lines between '---'")
-    return data
-
-
-def dump_front_matter(data: dict[str, Any]) -> str:
-    """YAML front matter with fences, keys in the given order, unicode kept."""
-    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=1000)
-    return f"---\n{text}---"

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .errors import AdrkitError, ConflictError
+from adrkit.core.errors import AdrkitError, ConflictError
 
 __all__ = ["UMASK", "write_atomic", "create_new", "write_all", "remove_quietly"]
 

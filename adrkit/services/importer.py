@@ -22,15 +22,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .atomic import write_all
-from .errors import AdrkitError, FormatError, NotFoundError
-from .lifecycle import REVERSE_RELS
-from .markdown_io import (SOURCE_KEY, MarkdownRecord, Note, decode_markdown, fingerprint,
-                          front_matter_text, iter_links, parse_record_name, read_markdown,
-                          split_head)
-from .model import Decision, Link, make_stem, parse_front_matter
-from .notebook_io import cell_text, dumps_notebook
-from .store import DecisionLog, real_file_inside
+from adrkit.storage.atomic import write_all
+from adrkit.core.errors import AdrkitError, FormatError, NotFoundError
+from adrkit.core.status_rules import REVERSE_RELS
+from adrkit.formats.markdown import (SOURCE_KEY, MarkdownRecord, Note, decode_markdown, fingerprint, iter_links, parse_record_name, read_markdown, split_head)
+from adrkit.core.decision import Decision, Link, make_stem
+from adrkit.formats.yamlio import dump_front_matter, parse_front_matter
+from adrkit.formats.notebook import cell_text, dumps_notebook
+from adrkit.storage.log import DecisionLog
+from adrkit.storage.paths import real_file_inside
 
 __all__ = ["FileReport", "ImportReport", "ImportFailed", "discover", "import_markdown"]
 
@@ -495,7 +495,7 @@ def _notebook(it: _Item) -> dict[str, Any]:
     nb = nbformat.v4.new_notebook(metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"}})
-    front = nbformat.v4.new_raw_cell(front_matter_text(d.to_front_matter()),
+    front = nbformat.v4.new_raw_cell(dump_front_matter(d.to_front_matter()),
                                      metadata={"adrkit": {"front-matter": True}})
     front["id"] = f"{seed}-000"
     nb.cells.append(front)

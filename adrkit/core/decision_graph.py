@@ -12,9 +12,9 @@ from __future__ import annotations
 import textwrap
 from typing import Callable, Iterable
 
-from .lifecycle import REVERSE_RELS
-from .model import Decision, parse_filename
-from .requestflow import dot_attrs, dot_quote
+from adrkit.core.status_rules import REVERSE_RELS
+from adrkit.core.decision import Decision, parse_filename
+from adrkit.core.dot import dot_attrs, dot_quote
 
 __all__ = ["STATUS_STYLES", "graph_dot", "default_href"]
 

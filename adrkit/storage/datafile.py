@@ -1,14 +1,6 @@
-"""The structured data beside a decision notebook: `NNNN-slug.yaml`.
+"""Reading and writing the data file beside a decision notebook, `NNNN-slug.yaml`.
 
-Trade-off tables and request lifecycles are data, not prose. They live in a plain
-YAML file next to the notebook, keyed by kind and name:
-
-    tradeoffs:
-      main: {...}          # adrkit.tradeoff.Tradeoff.to_dict()
-    lifecycles:
-      main: {...}          # adrkit.requestflow.Lifecycle.to_dict()
-
-Widgets write it on every edit (atomically); the site and the exporters read it.
+The file's shape is `adrkit.formats.datafile`'s. Widgets write it on every edit (atomically); the site and the exporters read it.
 One `DataFile` object per path is shared inside a process, so two widgets of one
 notebook never mistake each other's writes for an outside change; a change made by
 anyone else since the last read or write is detected and refused.
@@ -20,42 +12,16 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import yaml
+from adrkit.core.errors import ConflictError, NotFoundError
+from adrkit.formats.datafile import KINDS, dump_data, parse_data
+from adrkit.storage.atomic import write_atomic
 
-from .atomic import write_atomic
-from .errors import ConflictError, FormatError
-
-__all__ = ["KINDS", "DataFile", "data_file", "read_data", "dump_data"]
-
-KINDS = ("tradeoffs", "lifecycles")
-_HEADER = "# Structured data of {stem}: trade-off tables and request lifecycles.\n" \
-          "# Edited by the adrkit widgets; safe to edit by hand (keep it valid YAML).\n"
+__all__ = ["DataFile", "data_file", "read_data", "load_tradeoff", "save_tradeoff", "load_lifecycle",
+           "save_lifecycle"]
 
 
 def _digest(raw: bytes | None) -> str | None:
     return None if raw is None else hashlib.sha256(raw).hexdigest()
-
-
-def _parse(raw: bytes, path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except UnicodeDecodeError:
-        raise FormatError("is not UTF-8 text", path=path, fix="restore it from version control")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise FormatError(f"does not parse as YAML: {getattr(exc, 'problem', '') or exc}", path=path,
-                          where=f"line {mark.line + 1}" if mark else None,
-                          fix="fix the YAML (or restore it from version control)")
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise FormatError("is not a mapping", path=path, fix="start it with 'tradeoffs:' or 'lifecycles:'")
-    for kind in KINDS:
-        if kind in data and data[kind] is not None and not isinstance(data[kind], dict):
-            raise FormatError(f"'{kind}' must map names to tables", path=path, where=kind,
-                              fix=f"write '{kind}:' then '  main:' and the fields under it")
-    return data
-
 
 def read_data(path: str | Path) -> dict[str, Any]:
     """The whole data file as a dict ({} when there is none)."""
@@ -64,14 +30,7 @@ def read_data(path: str | Path) -> dict[str, Any]:
         raw = path.read_bytes()
     except FileNotFoundError:
         return {}
-    return _parse(raw, path)
-
-
-def dump_data(data: dict[str, Any], stem: str) -> str:
-    ordered = {k: data[k] for k in KINDS if data.get(k)}
-    ordered.update({k: v for k, v in data.items() if k not in KINDS})
-    body = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100) if ordered else "{}\n"
-    return _HEADER.format(stem=stem) + body
+    return parse_data(raw, path)
 
 
 class DataFile:
@@ -95,7 +54,7 @@ class DataFile:
                 raw = self.path.read_bytes()
             except FileNotFoundError:
                 raw = None
-            self._data = _parse(raw, self.path) if raw is not None else {}
+            self._data = parse_data(raw, self.path) if raw is not None else {}
             self._known = _digest(raw)
             return self._data
 
@@ -146,3 +105,41 @@ def data_file(path: str | Path) -> DataFile:
         if key not in _open:
             _open[key] = DataFile(key)
         return _open[key]
+
+
+# --- one table at a time ------------------------------------------------------------
+
+def load_tradeoff(path: str | Path, name: str = "main"):
+    """The trade-off `name` from a data file (a `Tradeoff`)."""
+    from adrkit.core.tradeoff import load_tradeoffs
+
+    path = Path(path)
+    tables = load_tradeoffs(read_data(path), path=path)
+    if name not in tables:
+        raise NotFoundError(f"no trade-off named '{name}'", path=path, where="tradeoffs",
+                            fix="use one of " + (", ".join(tables) or "(none yet: add one in the widget)"))
+    return tables[name]
+
+
+def save_tradeoff(tradeoff, path: str | Path, name: str = "main", *, force: bool = False) -> None:
+    """Validate, then write `tradeoff` into the data file atomically."""
+    tradeoff.validate(path=path, where=f"tradeoffs.{name}")
+    data_file(path).put("tradeoffs", name, tradeoff.to_dict(), force=force)
+
+
+def load_lifecycle(path: str | Path, name: str = "main"):
+    """The request lifecycle `name` from a data file (a `Lifecycle`)."""
+    from adrkit.core.requestflow import Lifecycle
+
+    path = Path(path)
+    section = read_data(path).get("lifecycles") or {}
+    if name not in section:
+        raise NotFoundError(f"no lifecycle named '{name}'", path=path, where="lifecycles",
+                            fix="use one of " + (", ".join(map(str, section)) or "(none yet: add one in the widget)"))
+    return Lifecycle.from_dict(section[name], name=name, path=path)
+
+
+def save_lifecycle(lifecycle, path: str | Path, name: str = "main", *, force: bool = False) -> None:
+    """Validate, then write `lifecycle` into the data file atomically."""
+    lifecycle.validate(path=path)
+    data_file(path).put("lifecycles", name, lifecycle.to_dict(), force=force)

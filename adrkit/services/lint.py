@@ -10,12 +10,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .datafile import read_data
-from .errors import AdrkitError
-from .lifecycle import REVERSE_RELS
-from .model import STATUSES, parse_filename
-from .notebook_io import cell_text, load_template, sections_of
-from .store import DecisionLog, Record
+from adrkit.storage.datafile import read_data
+from adrkit.core.errors import AdrkitError
+from adrkit.core.status_rules import REVERSE_RELS
+from adrkit.core.decision import STATUSES, parse_filename
+from adrkit.formats.notebook import cell_text, load_template, sections_of
+from adrkit.storage.log import DecisionLog, Record
 
 __all__ = ["Finding", "lint_log", "CHECKS"]
 
@@ -189,7 +189,7 @@ def check_data_files(records: list[Record], log: DecisionLog) -> Iterable[Findin
             continue
         if path.stem not in stems:
             yield Finding(path.name, "file", "data file has no decision notebook beside it",
-                          f"rename it to match its notebook or delete it", "orphan-data", "warning")
+                          "rename it to match its notebook or delete it", "orphan-data", "warning")
             continue
         try:
             data = read_data(path)
@@ -202,12 +202,12 @@ def check_data_files(records: list[Record], log: DecisionLog) -> Iterable[Findin
 def _validate_tables(path: Path, data: dict) -> Iterable[Finding]:
     validators: list[tuple[str, Callable[[dict], object]]] = []
     try:
-        from .tradeoff import Tradeoff
+        from adrkit.core.tradeoff import Tradeoff
         validators.append(("tradeoffs", lambda d: Tradeoff.from_dict(d).validate()))
     except ImportError:
         pass
     try:
-        from .requestflow import Lifecycle
+        from adrkit.core.requestflow import Lifecycle
         validators.append(("lifecycles", lambda d: Lifecycle.from_dict(d).validate()))
     except ImportError:
         pass

@@ -27,22 +27,24 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import unquote
 
-from .atomic import write_all
-from .datafile import read_data
-from .errors import AdrkitError, ConflictError, UsageError
-from .markdown_io import (FORMAT_ALIASES, SOURCE_KEY, Chunk, LinkTarget, Note, html_table_to_markdown,
-                          iter_links, parse_record_name, section_key, split_chunks, write_markdown)
-from .model import slugify
-from .notebook_io import cell_text, load_template
-from .store import DecisionLog, Record
+from adrkit.storage.atomic import write_all
+from adrkit.storage.datafile import read_data
+from adrkit.core.errors import AdrkitError, ConflictError, UsageError
+from adrkit.formats.markdown import (FORMAT_ALIASES, SOURCE_KEY, Chunk, LinkTarget, Note, html_table_to_markdown, iter_links, parse_record_name, section_key, split_chunks, write_markdown)
+from adrkit.core.decision import slugify
+from adrkit.formats.celltags import tags_of, view_of
+from adrkit.formats.notebook import cell_text, load_template
+from adrkit.core.requestflow import Lifecycle
+from adrkit.core.tradeoff import Tradeoff
+from adrkit.render.requestflow import lifecycle_mermaid
+from adrkit.render.tradeoff import tradeoff_markdown
+from adrkit.storage.log import DecisionLog, Record
 
 __all__ = ["MANIFEST", "ExportReport", "export_markdown", "export_name", "EXPORT_FORMATS"]
 
 MANIFEST = ".adrkit-export.json"
 EXPORT_FORMATS = ("madr", "madr2", "log4brains", "nygard", "adr-tools", "source")
 _SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")
-_HIDE_TAGS = {"remove-cell", "adrkit-hide"}
-_SHOW_INPUT_TAGS = {"adrkit-show-input", "show-input"}
 _IMAGE_TYPES = (("image/svg+xml", "svg"), ("image/png", "png"), ("image/jpeg", "jpg"), ("image/gif", "gif"))
 
 
@@ -264,10 +266,6 @@ def _rewrite_links(text: str, base_rel: str, md_rel: str, sources: dict[str, str
 
 # --- the body ----------------------------------------------------------------------------------
 
-def _tags(cell: dict[str, Any]) -> set[str]:
-    return set((cell.get("metadata") or {}).get("tags") or [])
-
-
 def _body(rec: Record, log: DecisionLog, md_rel: str, sources: dict[str, str], report: ExportReport,
           templates: dict[str, Any] | None = None) -> tuple[list[Chunk], dict[str, bytes]]:
     stem = rec.decision.stem
@@ -302,8 +300,9 @@ def _body(rec: Record, log: DecisionLog, md_rel: str, sources: dict[str, str], r
 
     for cell in rec.notebook.get("cells", [])[1:]:
         kind = cell.get("cell_type")
-        tags = _tags(cell)
-        if tags & _HIDE_TAGS:
+        tags = tags_of(cell)
+        view = view_of(cell)
+        if not view.published:
             continue
         if kind == "markdown":
             key = _cell_key(cell)
@@ -459,19 +458,13 @@ def _tradeoff_chunks(rec: Record, data: dict[str, Any], report: ExportReport) ->
     tables = (data.get("tradeoffs") or {}) if isinstance(data, dict) else {}
     if not tables:
         return [], []
-    try:
-        from .tradeoff import Tradeoff
-    except ImportError:
-        report.note(rec.decision.stem, "tradeoff", "adrkit.tradeoff is not available; the trade-off "
-                    "table is left out", "warning")
-        return [], []
     name = "main" if "main" in tables else sorted(tables)[0]
     if len(tables) > 1:
         report.note(rec.decision.stem, "tradeoff", f"only trade-off '{name}' is exported "
                     f"({len(tables) - 1} more in the data file)")
     try:
         tradeoff = Tradeoff.from_dict(tables[name], path=rec.data_path, where=f"tradeoffs.{name}")
-        text = tradeoff.to_markdown(heading_level=2)
+        text = tradeoff_markdown(tradeoff, 2)
     except AdrkitError as exc:
         report.note(rec.decision.stem, "tradeoff", f"trade-off not exported: {exc}", "warning")
         return [], []
@@ -486,12 +479,6 @@ def _lifecycle_chunks(rec: Record, data: dict[str, Any], here: str, assets: dict
     section = (data.get("lifecycles") or {}) if isinstance(data, dict) else {}
     if not section:
         return []
-    try:
-        from .requestflow import Lifecycle
-    except ImportError:
-        report.note(rec.decision.stem, "lifecycle", "adrkit.requestflow is not available; the "
-                    "lifecycle diagram is left out", "warning")
-        return []
     chunks = []
     stem = rec.decision.stem
     for name in sorted(section, key=lambda n: (n != "main", n)):
@@ -500,7 +487,7 @@ def _lifecycle_chunks(rec: Record, data: dict[str, Any], here: str, assets: dict
         except AdrkitError as exc:
             report.note(stem, "lifecycle", f"lifecycle '{name}' not exported: {exc}", "warning")
             continue
-        parts = ["```mermaid\n" + lifecycle.to_mermaid().strip("\n") + "\n```"]
+        parts = ["```mermaid\n" + lifecycle_mermaid(lifecycle).strip("\n") + "\n```"]
         svg = _render(lifecycle.to_dot(), stem, report)
         if svg is not None:
             base = f"{stem}-lifecycle-{slugify(str(name)) or 'lifecycle'}"
@@ -517,7 +504,7 @@ def _lifecycle_chunks(rec: Record, data: dict[str, Any], here: str, assets: dict
 
 def _render(dot: str, stem: str, report: ExportReport) -> str | None:
     try:
-        from .render.graphviz import render_svg
+        from adrkit.render.graphviz import render_svg
     except ImportError:
         report.note(stem, "lifecycle", "adrkit.render is not available; no SVG, the Mermaid block only")
         return None
@@ -531,10 +518,10 @@ def _render(dot: str, stem: str, report: ExportReport) -> str | None:
 def _code_chunks(cell: dict[str, Any], stem: str, here: str, assets: dict[str, bytes],
                  counter: list[int], report: ExportReport) -> list[Chunk]:
     out: list[Chunk] = []
-    tags = _tags(cell)
-    if tags & _SHOW_INPUT_TAGS and cell_text(cell).strip():
+    view = view_of(cell)
+    if view.show_input and cell_text(cell).strip():
         out.append(Chunk("```python\n" + cell_text(cell).strip("\n") + "\n```"))
-    if "remove-output" in tags:
+    if not view.show_output:
         return out
     for output in cell.get("outputs") or []:
         otype = output.get("output_type")

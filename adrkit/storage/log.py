@@ -1,121 +1,26 @@
 """The decision log on disk: find it, list its records, resolve a reference, number
 new records, and save one or several records atomically.
 
-A project records where its decisions live in `.adrkit.yaml` at its root; commands
-find it by walking up from the working folder, as git finds `.git`.
+A project records where its decisions live in `.adrkit.yaml` at its root
+(`adrkit.storage.config`); commands find it by walking up from the working folder,
+as git finds `.git`.
 """
 from __future__ import annotations
 
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
+from adrkit.core.decision import Decision, make_stem, parse_filename
+from adrkit.core.errors import AdrkitError, ConflictError, FormatError, NotFoundError, UsageError
+from adrkit.formats.notebook import dumps_notebook, read_decision, set_front_matter
+from adrkit.storage.atomic import create_new, write_all, write_atomic
+from adrkit.storage.config import CONFIG_NAME, DEFAULT_DIR, Config, find_config
 
-from .atomic import create_new, write_all, write_atomic
-from .errors import AdrkitError, ConflictError, FormatError, NotFoundError, UsageError
-from .model import Decision, make_stem, parse_filename
-from .notebook_io import dumps_notebook, read_decision, set_front_matter
-
-__all__ = [
-    "CONFIG_NAME",
-    "Config",
-    "Record",
-    "DecisionLog",
-    "find_log",
-    "init_log",
-    "real_file_inside",
-]
-
-CONFIG_NAME = ".adrkit.yaml"
-DEFAULT_DIR = "decisions"
-
-
-@dataclass
-class Config:
-    """What `.adrkit.yaml` says: where the decisions are and how the site looks."""
-
-    root: Path
-    decisions: str = DEFAULT_DIR
-    template: str = "madr"
-    site_title: str = "Architecture decisions"
-    site_logo: str | None = None
-    site_out: str = "site"
-    site_guides: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def path(self) -> Path:
-        return self.root / CONFIG_NAME
-
-    @classmethod
-    def load(cls, path: Path) -> "Config":
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except UnicodeDecodeError:
-            raise FormatError("is not UTF-8 text", path=path, fix="save it as UTF-8")
-        except IsADirectoryError:
-            raise FormatError("is a folder, not a settings file", path=path,
-                              fix="remove it, then run 'adrkit init'")
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise FormatError("does not parse as YAML", path=path,
-                              where=f"line {mark.line + 1}" if mark else None,
-                              fix="fix the YAML or run 'adrkit init' again")
-        if not isinstance(data, dict):
-            raise FormatError("is not a mapping of keys", path=path, fix="write 'decisions: decisions'")
-        site = data.get("site") or {}
-        if not isinstance(site, dict):
-            raise FormatError("'site' must be a mapping", path=path, where="site",
-                              fix="write 'site:' then indented 'title: ...' and 'logo: ...'")
-        decisions = Path(str(data.get("decisions") or DEFAULT_DIR))
-        if decisions.is_absolute() or ".." in decisions.parts:
-            raise FormatError(f"'decisions: {decisions}' points outside the project", path=path,
-                              where="decisions", fix="give a folder inside the project, e.g. 'decisions'")
-        known = {"decisions", "template", "site"}
-        return cls(root=path.parent, decisions=str(data.get("decisions") or DEFAULT_DIR),
-                   template=str(data.get("template") or "madr"),
-                   site_title=str(site.get("title") or cls.site_title),
-                   site_logo=site.get("logo"), site_out=str(site.get("out") or "site"),
-                   site_guides=_guides(site.get("guides"), path),
-                   extra={k: v for k, v in data.items() if k not in known})
-
-    def dump(self) -> str:
-        data: dict[str, Any] = {"decisions": self.decisions, "template": self.template,
-                                "site": {"title": self.site_title, "out": self.site_out}}
-        if self.site_logo:
-            data["site"]["logo"] = self.site_logo
-        if self.site_guides:
-            data["site"]["guides"] = list(self.site_guides)
-        data.update(self.extra)
-        return "# adrkit decision log settings\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-
-
-def _guides(value: Any, path: Path) -> list[str]:
-    """`site.guides`: a list of folders inside the project (a single folder is accepted
-    as a one-item list)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [value]
-    fix = "write 'guides:' then indented '- notebooks' lines, folders relative to this file"
-    if not isinstance(value, list):
-        raise FormatError("'site.guides' must be a list of folders", path=path, where="site.guides", fix=fix)
-    out = []
-    for item in value:
-        if not isinstance(item, str) or not item.strip():
-            raise FormatError(f"'site.guides' holds {item!r}, not a folder name", path=path,
-                              where="site.guides", fix=fix)
-        folder = Path(item.strip())
-        if folder.is_absolute() or ".." in folder.parts:
-            raise FormatError(f"'site.guides: {item}' points outside the project", path=path,
-                              where="site.guides", fix="give a folder inside the project, e.g. 'notebooks'")
-        out.append(folder.as_posix())
-    return out
-
+__all__ = ["Record", "DecisionLog", "find_log", "init_log"]
 
 @dataclass
 class Record:
@@ -236,27 +141,6 @@ class DecisionLog:
             set_front_matter(rec.notebook, rec.decision)
             changes[rec.path] = dumps_notebook(rec.notebook)
         write_all(changes, renames)
-
-
-def real_file_inside(path: Path, folder: Path) -> Path | None:
-    """The real path of `path` if it is a file whose real location (every symbolic link
-    followed) lies inside `folder`; else None. Files a symlink puts elsewhere are never
-    copied into a log or a site."""
-    try:
-        real = Path(os.path.realpath(path))
-        if real.is_relative_to(os.path.realpath(folder)) and real.is_file():
-            return real
-    except (OSError, ValueError):
-        pass
-    return None
-
-
-def find_config(start: Path) -> Config | None:
-    for folder in (start, *start.parents):
-        candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return Config.load(candidate)
-    return None
 
 
 def find_log(explicit: str | Path | None = None, start: Path | None = None) -> DecisionLog:

@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from . import lifecycle
-from .errors import ConflictError, UsageError
-from .model import MAX_NUMBER, STATUSES, Decision, Link, make_stem, slugify
-from .notebook_io import cell_text, dumps_notebook, load_template, notebook_from_template, set_front_matter
-from .store import DecisionLog, Record
+from adrkit.core import status_rules as lifecycle
+from adrkit.core.errors import ConflictError, UsageError
+from adrkit.core.decision import MAX_NUMBER, STATUSES, Decision, Link, make_stem, slugify
+from adrkit.formats.notebook import (cell_text, dumps_notebook, load_template, notebook_from_template, set_front_matter)
+from adrkit.storage.log import DecisionLog, Record
 
 __all__ = ["new_decision", "change_status", "supersede", "link", "renumber"]
 
@@ -155,7 +155,7 @@ def renumber(log: DecisionLog, ref: str, new_number: int) -> tuple[Path, Path, l
         if new_data.exists():
             raise ConflictError("already exists", path=new_data, fix="move it away first")
         renames.append((data, new_data))
-    from .atomic import write_all
+    from adrkit.storage.atomic import write_all
 
     write_all(changes, renames)
     old_path = rec.path

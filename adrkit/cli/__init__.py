@@ -8,6 +8,7 @@ stderr and exit 1 (2 for bad usage); nothing a user typed wrongly shows a traceb
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -28,6 +29,11 @@ COMMAND_MODULES = (
     "lab",        # lab
     "tools",      # doctor
 )
+
+
+# Commands that read the log once and exit: they run without the cycle collector,
+# which would otherwise walk every record read again and again.
+_SHORT = frozenset({"list", "show", "lint", "graph"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    if args.command in _SHORT:
+        gc.disable()  # a one-shot read of the whole log: no cycles worth collecting
     try:
         result = args.func(args)
     except AdrkitError as exc:

@@ -10,7 +10,7 @@ from typing import Any
 from adrkit.core.errors import UsageError
 from adrkit.storage.log import DecisionLog, find_log
 
-__all__ = ["today", "log_of", "emit_json", "say"]
+__all__ = ["today", "log_of", "logs_of", "add_log_option", "emit_json", "say"]
 
 
 def today() -> str:
@@ -25,8 +25,31 @@ def today() -> str:
     return _dt.datetime.now(_dt.timezone.utc).date().isoformat()
 
 
+def add_log_option(parser: Any, what: str = "work on") -> None:
+    parser.add_argument("--log", metavar="NAME",
+                        help=f"the log to {what}, by its name in .adrkit.yaml (default: "
+                             + ("every log" if what != "write to" else "the 'decisions' log") + ")")
+
+
 def log_of(args: Any) -> DecisionLog:
+    """The log a command writes to: `--log NAME`, else the project's default log."""
+    name = getattr(args, "log", None)
+    if name:
+        from adrkit.storage.project import find_project
+
+        return find_project(getattr(args, "dir", None)).log(name)
     return find_log(getattr(args, "dir", None))
+
+
+def logs_of(args: Any) -> tuple[Any, list[DecisionLog]]:
+    """(the project, the logs a command reads): `--log NAME`, else every log."""
+    from adrkit.storage.project import find_project
+
+    project = find_project(getattr(args, "dir", None))
+    for spec, folder in project.missing:
+        say(f"adrkit: warning: {project.config.path} (logs.{spec.name}): no folder at {folder}; "
+            "check it out or fix the path")
+    return project, project.select(getattr(args, "log", None))
 
 
 def emit_json(data: Any) -> None:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from adrkit.services import operations
 from adrkit.core.decision import STATUSES
 from adrkit.formats.notebook import cell_text
 from adrkit.storage.log import init_log
-from adrkit.cli.common import emit_json, log_of, say, today
+from adrkit.cli.common import add_log_option, emit_json, log_of, logs_of, say, today
 
 __all__ = ["register"]
 
@@ -32,17 +33,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeatable)")
     p.add_argument("--number", type=int, metavar="N", help="use this number instead of the next free one")
     p.add_argument("--force", action="store_true", help="supersede even a decision that is not accepted")
+    add_log_option(p, "write to")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("list", help="list decisions", description="List decisions, one per line.")
     p.add_argument("--status", choices=STATUSES, metavar="S", help="only this status")
     p.add_argument("--tag", metavar="T", help="only decisions with this tag")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_log_option(p, "list")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="show one decision", description="Show a decision's record and outline.")
     p.add_argument("ref", metavar="REF")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_log_option(p, "look in")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("status", help="change a decision's status",
@@ -107,26 +111,41 @@ def cmd_new(args) -> int:
 
 
 def cmd_list(args) -> int:
-    log = log_of(args)
-    records, problems = log.load_all()
-    for problem in problems:
-        say(f"adrkit: warning: {problem}")
-    chosen = [r for r in records
-              if (not args.status or r.decision.status == args.status)
-              and (not args.tag or args.tag in r.decision.tags)]
+    from adrkit.storage.records import RecordIndex, default_index_path
+    from adrkit.storage.statcache import StatCache
+
+    project, logs = logs_of(args)
+    cache = StatCache(default_index_path(project.config.root))
+    chosen = []
+    try:
+        for log in logs:
+            for entry in RecordIndex(log, cache).entries():
+                if entry.error is not None:
+                    say(f"adrkit: warning: {entry.error}")
+                    continue
+                d = entry.decision
+                if (not args.status or d.status == args.status) and (not args.tag or args.tag in d.tags):
+                    chosen.append((log, entry))
+    finally:
+        cache.close()
+    prefix = project.multi
     if args.json:
-        emit_json([r.decision.to_summary() | {"path": _rel(r.path)} for r in chosen])
+        emit_json([e.decision.to_summary() | {"path": _rel(e.path)} | ({"log": log.name} if prefix else {})
+                   for log, e in chosen])
         return 0
-    for r in chosen:
-        d = r.decision
+    lines = []
+    for log, e in chosen:
+        d = e.decision
         tags = f"  [{', '.join(d.tags)}]" if d.tags else ""
-        print(f"{d.label}  {d.status:<10}  {d.date or '-':<10}  {d.title}{tags}")
+        label = f"{log.name}:{d.label}" if prefix else d.label
+        lines.append(f"{label}  {d.status:<10}  {d.date or '-':<10}  {d.title}{tags}\n")
+    sys.stdout.write("".join(lines))
     return 0
 
 
 def cmd_show(args) -> int:
-    log = log_of(args)
-    rec = log.resolve(args.ref)
+    log, ref = _log_and_ref(args)
+    rec = log.resolve(ref)
     d = rec.decision
     from adrkit.formats.notebook import sections_of
 
@@ -156,6 +175,24 @@ def cmd_show(args) -> int:
                 if first.startswith("#"):
                     print(f"    {first}")
     return 0
+
+
+def _log_and_ref(args) -> tuple:
+    """The log a reference points into: `payments:7` names the log 'payments' of the
+    project; else `--log NAME`, else the default log."""
+    ref = str(args.ref)
+    name, sep, rest = ref.partition(":")
+    if sep and rest and _is_log_name(name):
+        from adrkit.storage.project import find_project
+
+        return find_project(getattr(args, "dir", None)).log(name), rest
+    return log_of(args), ref
+
+
+def _is_log_name(name: str) -> bool:
+    from adrkit.storage.config import LOG_NAME
+
+    return bool(LOG_NAME.match(name))
 
 
 def cmd_status(args) -> int:

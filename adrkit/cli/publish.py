@@ -18,11 +18,12 @@ __all__ = ["register"]
 def register(sub: Any) -> None:
     build = sub.add_parser(
         "build", help="build the static decision site",
-        description="Turn the decision log into a static site: one page per decision, an index "
-                    "with filters and offline search, a timeline, the decision graph, "
-                    "decisions.json and an Atom feed, and a page per guide (tutorial notebooks "
-                    "from --guides or site.guides). Unchanged pages are taken from a cache "
-                    "(.adrkit-cache/ beside .adrkit.yaml); the site is swapped in whole.")
+        description="Turn the project's decision logs into one static site: one page per decision, "
+                    "an index with filters (by log, status, tag) and offline search, a timeline, the "
+                    "decision graph, decisions.json and an Atom feed, and a page per guide (tutorial "
+                    "notebooks from --guides or site.guides). Other sites' decisions.json can be listed "
+                    "too (--include). What did not change is not read again (file stats) nor rendered "
+                    "again (a cache in .adrkit-cache/ beside .adrkit.yaml); the site is swapped in whole.")
     _common(build)
     build.add_argument("--strict", action="store_true",
                        help="exit 1 if there was any warning (broken link, missing required section, "
@@ -49,6 +50,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="publish the top-level notebooks of DIR as guides (tutorials, worked "
                              "examples; code shown, no front matter needed; --execute does not run "
                              "them); repeatable; replaces site.guides of .adrkit.yaml")
+    parser.add_argument("--include", metavar="JSON", action="append",
+                        help="list another site's decisions in the index and search, linking to its pages: "
+                             "a path (relative to .adrkit.yaml) or http(s) URL of its decisions.json; "
+                             "repeatable; replaces site.include of .adrkit.yaml")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress, only warnings, failures and the summary")
     parser.add_argument("--serial", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -56,7 +63,7 @@ def _options(args: Any) -> Any:
     from adrkit.publish import BuildOptions
 
     return BuildOptions(out=args.out, strict=args.strict, execute=args.execute, drafts=args.drafts,
-                        parallel=False if args.serial else None, guides=args.guides)
+                        parallel=False if args.serial else None, guides=args.guides, include=args.include)
 
 
 def _progress(message: str) -> None:
@@ -74,8 +81,10 @@ def _report(report: Any) -> None:
 def cmd_build(args: Any) -> int:
     from adrkit.publish import build_site
 
+    from adrkit.cli.progress import progress_for
+
     log = log_of(args)
-    report = build_site(log, _options(args), progress=_progress)
+    report = build_site(log, _options(args), progress=progress_for(args.quiet))
     _report(report)
     code = report.exit_code(args.strict)
     if code and args.strict:

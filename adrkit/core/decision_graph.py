@@ -6,6 +6,10 @@ decision's page; supersession is drawn as bold solid edges, plain links as dashe
 edges labelled with their type. A link stored on both sides (`amends` on one,
 `amended-by` on the other) is drawn once. The output is deterministic: nodes in
 number order, edges sorted.
+
+Nodes are named by stem; a graph of several logs names them with `node_id` (e.g.
+`payments:0007-use-x`) and maps each reference a decision makes to a node with
+`ref_id` (so `0003-x` written in the log `payments` is `payments:0003-x`).
 """
 from __future__ import annotations
 
@@ -41,9 +45,10 @@ def _node_id(stem: str) -> str:
     return dot_quote(stem)
 
 
-def _order(stem: str) -> tuple[int, str]:
-    parsed = parse_filename(stem)
-    return (parsed[0] if parsed else 10**9, stem)
+def _order(stem: str) -> tuple[str, int, str]:
+    log, _, name = stem.rpartition(":")
+    parsed = parse_filename(name)
+    return (log, parsed[0] if parsed else 10**9, stem)
 
 
 def _label(decision: Decision) -> str:
@@ -55,10 +60,23 @@ def _passive(rel: str) -> bool:
     return rel.endswith("-by")
 
 
-def _link_edges(decisions: list[Decision]) -> list[tuple[str, str, str]]:
+NodeId = Callable[[Decision], str]
+RefId = Callable[[Decision, str], str]
+
+
+def _stem(decision: Decision) -> str:
+    return decision.stem
+
+
+def _as_written(decision: Decision, ref: str) -> str:
+    return ref
+
+
+def _link_edges(decisions: list[Decision], node_id: NodeId = _stem,
+                ref_id: RefId = _as_written) -> list[tuple[str, str, str]]:
     """(source, rel, target) of every link, each two-sided pair drawn once: from
     the active side ('amends', not 'amended-by'; the lower stem for symmetric ones)."""
-    present = {(d.stem, link.rel, link.target) for d in decisions for link in d.links}
+    present = {(node_id(d), link.rel, ref_id(d, link.target)) for d in decisions for link in d.links}
     edges = set()
     for source, rel, target in present:
         if rel in ("supersedes", "superseded-by"):
@@ -73,27 +91,30 @@ def _link_edges(decisions: list[Decision]) -> list[tuple[str, str, str]]:
     return sorted(edges, key=lambda e: (_order(e[0]), _order(e[2]), e[1]))
 
 
-def _supersede_edges(decisions: list[Decision]) -> list[tuple[str, str]]:
+def _supersede_edges(decisions: list[Decision], node_id: NodeId = _stem,
+                     ref_id: RefId = _as_written) -> list[tuple[str, str]]:
     """(newer, older) pairs from both `supersedes` and `superseded-by`."""
     pairs = set()
     for d in decisions:
-        pairs.update((d.stem, old) for old in d.supersedes)
-        pairs.update((new, d.stem) for new in d.superseded_by)
-        pairs.update((d.stem, link.target) for link in d.links if link.rel == "supersedes")
-        pairs.update((link.target, d.stem) for link in d.links if link.rel == "superseded-by")
+        me = node_id(d)
+        pairs.update((me, ref_id(d, old)) for old in d.supersedes)
+        pairs.update((ref_id(d, new), me) for new in d.superseded_by)
+        pairs.update((me, ref_id(d, link.target)) for link in d.links if link.rel == "supersedes")
+        pairs.update((ref_id(d, link.target), me) for link in d.links if link.rel == "superseded-by")
     return sorted(pairs, key=lambda p: (_order(p[0]), _order(p[1])))
 
 
 def graph_dot(decisions: Iterable[Decision], href: Callable[[Decision], str] = default_href, *,
-              title: str = "") -> str:
+              title: str = "", node_id: NodeId = _stem, ref_id: RefId = _as_written) -> str:
     """The decision graph as DOT text (left to right), ending in a newline.
 
     `href(decision)` gives the link of each node (its page on the site). A decision
-    that is referred to but not in `decisions` is drawn as a dashed 'missing' node."""
-    decisions = sorted({d.stem: d for d in decisions}.values(), key=lambda d: _order(d.stem))
-    known = {d.stem for d in decisions}
-    supersedes = _supersede_edges(decisions)
-    links = _link_edges(decisions)
+    that is referred to but not in `decisions` is drawn as a dashed 'missing' node.
+    `node_id` and `ref_id` name the nodes of a graph of several logs (see above)."""
+    decisions = sorted({node_id(d): d for d in decisions}.values(), key=lambda d: _order(node_id(d)))
+    known = {node_id(d) for d in decisions}
+    supersedes = _supersede_edges(decisions, node_id, ref_id)
+    links = _link_edges(decisions, node_id, ref_id)
     missing = sorted({s for pair in supersedes for s in pair if s not in known}
                      | {s for edge in links for s in (edge[0], edge[2]) if s not in known}, key=_order)
 
@@ -110,10 +131,10 @@ def graph_dot(decisions: Iterable[Decision], href: Callable[[Decision], str] = d
         attrs = {"label": _label(d), "URL": href(d), "target": "_top", "tooltip": tooltip,
                  "fillcolor": fill, "color": line, "style": "rounded,filled" + (f",{extra}" if extra else ""),
                  "class": f"decision status-{d.status}"}
-        lines.append(f"  {_node_id(d.stem)} {dot_attrs(attrs)}")
+        lines.append(f"  {_node_id(node_id(d))} {dot_attrs(attrs)}")
     for stem in missing:
         fill, line, extra = _MISSING_STYLE
-        parsed = parse_filename(stem)
+        parsed = parse_filename(stem.rpartition(":")[2])
         label = f"{parsed[0]:04d} (missing)" if parsed else f"{stem} (missing)"
         lines.append(f"  {_node_id(stem)} " + dot_attrs({
             "label": label, "tooltip": f"{stem} is referred to but not in the log", "fillcolor": fill,

@@ -14,6 +14,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -166,7 +167,7 @@ class Template:
     path: Path
     notebook: dict[str, Any]
 
-    @property
+    @cached_property
     def required_sections(self) -> list[Section]:
         return [s for s in sections_of(self.notebook) if s.required]
 

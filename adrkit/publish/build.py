@@ -1,16 +1,21 @@
-"""`adrkit build`: the decision log as a static site, as a flat list of stages.
+"""`adrkit build`: the project's decision logs as one static site, as a list of stages.
 
-1. discover the records and their data files, and key each by content (`cache.page_key`)
-2. take unchanged pages from the cache
-3. read the rest (front matter) and 4. convert them, in parallel when there are many
-5. resolve links and backlinks, check them, render every page, the index, the search
-   index, the timeline, the graph, `decisions.json` and the feed
-6. write the site into a staging folder and swap it in; prune the cache; report
+1. gather the sources (`sources.gather`): every log's records, their data files, the
+   guides, the logo and the included sites, from file stats first (a file is read only
+   when its stat changed since the last build);
+2. key every page by what it is made from (`cache.page_key`); when every key and input
+   is what the last build into the same folder saw, and the folder is as it left it,
+   stop: the site is up to date (its report is repeated);
+3. take from the page cache what it has (`recall`), while the decision graph is drawn
+   in the background;
+4. convert the rest (`convert`), in a process pool when there are many, each body going
+   straight into the cache;
+5. assemble the site (links, navigation, the other sites' decisions) and check it;
+6. write it (`emit.write_site`): every file rendered only if what it is made from
+   changed, the rest taken from the current site, into a staging folder swapped in
+   whole (`output.SiteWriter`); remember the build; prune the cache; report.
 
-Guides (tutorial notebooks from the guide folders, see `guides`) go through the same
-stages beside the decisions: discovered and keyed by content, taken from the cache or
-converted by the same exporter, checked, and written to `guides/`.
-
+Decisions and guides are the same thing to every stage (`model.Source`, `model.Page`).
 Nothing is written to the output folder before stage 6, so a build that fails leaves
 the previous site as it was. One notebook that cannot be read or converted is reported
 with its file and the reason, and the rest of the site is built.
@@ -18,538 +23,242 @@ with its file and the reason, and the rest of the site is built.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from adrkit.core.errors import AdrkitError, UsageError
-from adrkit.core.decision import Decision, parse_filename
-from adrkit.formats.notebook import decision_from_notebook, load_template, loads_notebook
+from adrkit.publish.cache import PageCache, build_fingerprint, page_key
+from adrkit.publish.checks import check_site
+from adrkit.publish.convert import Converted, Job, convert_all, pooled, worker_count
+from adrkit.publish.emit import Site, write_site
+from adrkit.publish.graph import GraphDrawer, plan_graph
+from adrkit.publish.links import SiteLinks
+from adrkit.publish.model import DECISION, GUIDE, Page, Source
+from adrkit.publish.output import SiteWriter, check_out_dir, site_intact
+from adrkit.publish.pages import SiteRenderer, SiteSettings
+from adrkit.publish.report import BuildReport, Problem, Progress, as_progress
+from adrkit.publish.sources import Gathered, gather, guide_folders
 from adrkit.storage.log import DecisionLog
-from adrkit.storage.paths import real_file_inside
-from adrkit.publish.cache import PageCache, code_fingerprint, page_key
-from adrkit.publish.guides import GUIDES_DIR, GuidePage, guide_notebooks, guide_slug
-from adrkit.publish.links import Page, SiteLinks
-from adrkit.publish.output import SiteWriter, check_out_dir
-from adrkit.publish.report import BuildReport, Problem
+from adrkit.storage.project import Project, project_of
+from adrkit.storage.records import RecordIndex
+from adrkit.storage.statcache import StatCache
 
-__all__ = ["BuildOptions", "build_site", "guide_folders", "ASSETS"]
-
-ASSETS = Path(__file__).with_name("assets")
-Progress = Callable[[str], None]
+__all__ = ["BuildOptions", "build_site", "guide_folders", "default_cache"]
 
 
 @dataclass
 class BuildOptions:
-    out: Path | None = None        # default: the log's configured site folder
-    strict: bool = False           # the caller turns warnings into a failing exit code
-    execute: bool = False          # re-run notebooks with nbclient (cached by content)
-    drafts: bool = False           # publish drafts too
-    cache_dir: Path | None = None  # default: <project>/.adrkit-cache/publish
-    parallel: bool | None = None   # None: a process pool when there are many pages
+    out: Path | None = None          # default: the project's configured site folder
+    strict: bool = False             # the caller turns warnings into a failing exit code
+    execute: bool = False            # re-run notebooks with nbclient (cached by content)
+    drafts: bool = False             # publish drafts too
+    cache_dir: Path | None = None    # default: <project>/.adrkit-cache
+    parallel: bool | None = None     # None: a process pool when there are many pages
     guides: list[Path] | None = None  # guide folders; None: site.guides of .adrkit.yaml
+    include: list[str] | None = None  # other sites' decisions.json; None: site.include
 
 
-@dataclass
-class _Source:
-    """A record found on disk (stage 1)."""
-
-    path: Path
-    number: int
-    slug: str
-    raw: bytes
-    data: bytes | None
-    key: str
-
-
-@dataclass
-class _GuideSource:
-    """A guide notebook found in a guide folder (stage 1)."""
-
-    path: Path
-    folder: Path
-    slug: str
-    raw: bytes
-    guide_log: str  # the decision folder, relative to the guide's folder
-    key: str
-
-    @property
-    def stem(self) -> str:
-        return f"{GUIDES_DIR}/{self.slug}"
-
-
-@dataclass
-class _State:
-    report: BuildReport
-    pages: list[Page] = field(default_factory=list)
-    unpublished: dict[str, Decision] = field(default_factory=dict)
-    guides: list[GuidePage] = field(default_factory=list)
-    decisions: list[tuple[Path, Decision]] = field(default_factory=list)  # every record read
-
-
-def default_out(log: DecisionLog) -> Path:
-    return log.config.root / log.config.site_out
-
-
-def default_cache(log: DecisionLog) -> Path:
-    return log.config.root / ".adrkit-cache" / "publish"
+def default_cache(project: Project) -> Path:
+    return project.config.root / ".adrkit-cache"
 
 
 def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
-               progress: Progress | None = None) -> BuildReport:
-    """Build the site of `log`; returns what was built, skipped, warned about and failed."""
+               progress: Progress | Callable[[str], None] | None = None) -> BuildReport:
+    """Build the site of the project `log` belongs to (every log its settings list);
+    returns what was built, skipped, warned about and failed."""
     options = options or BuildOptions()
-    say = progress or (lambda message: None)
+    say = as_progress(progress)
     started = time.perf_counter()
-    out = Path(options.out) if options.out else default_out(log)
-    state = _State(BuildReport(out=out))
-    folders = guide_folders(log, options, state.report.warnings)
-    check_out_dir(out, [log.dir, log.config.root, *folders])
-    cache = PageCache(options.cache_dir or default_cache(log))
-
-    sources = _discover(log, options, state)                                   # 1
-    guide_sources = _discover_guides(log, folders, state)
-    jobs = _from_cache(sources, cache, options, state)                         # 2, 3
-    guide_jobs = _guides_from_cache(guide_sources, cache, state)
-    from_cache = len(state.pages) + len(state.guides)
-    if jobs or guide_jobs:
-        _convert(log, jobs, cache, options, state, say, guide_jobs)            # 4
-    state.report.skipped = from_cache
-    state.pages.sort(key=lambda p: (p.decision.number, p.stem))
-    order = {src.stem: i for i, src in enumerate(guide_sources)}
-    state.guides.sort(key=lambda g: order.get(g.stem, len(order)))
-    links = SiteLinks(state.pages, state.unpublished)                          # 5
-    _check(log, links, state)
-    manifest_key = str(out.absolute())
-    previous = _manifest(cache.get_blob("manifest", manifest_key))
-    writer = SiteWriter(out, previous)
+    project = project_of(log)
+    out = Path(options.out) if options.out else project.config.root / project.config.site_out
+    report = BuildReport(out=out)
+    folders = guide_folders(project, options.guides, report.warnings)
+    check_out_dir(out, [*(lg.dir for lg in project.logs), project.config.root, *folders])
+    cache_dir = Path(options.cache_dir) if options.cache_dir else default_cache(project)
+    files = StatCache(cache_dir / "records.sqlite")
     try:
-        _render(log, links, writer, cache, options, state)
-        writer.commit()                                                        # 6
+        with PageCache(cache_dir) as cache:
+            found = gather(project, cache=files, folders=folders, out=out, drafts=options.drafts,   # 1
+                           includes=options.include if options.include is not None
+                           else project.config.site_include)
+            _key_pages(found, options)                                                          # 2
+            inputs = _inputs_key(found, options, out)
+            last = cache.last_build(str(out.absolute()))
+            if _up_to_date(last, inputs, out):
+                return _repeat(last, report, started)
+            report.warnings.extend(found.warnings)
+            report.failures.extend(found.failures)
+            graph = GraphDrawer(plan_graph(found.decisions, project.multi), build_fingerprint(),
+                                cache.get_blob, cache.put_blob).start()
+            pages, todo = _recall(found.sources, cache)                                         # 3
+            report.skipped = len(pages)
+            pages += _convert(todo, cache, options, say, report)                                # 4
+            site = _assemble(project, found, pages, graph, options)                             # 5
+            report.warnings.extend(check_site(site.pages, site.guides, site.links, found.decisions + found.unpublished,
+                                              {lg.name: lg for lg in project.logs}, project.default.name))
+            manifest = _write(site, out, cache, last, RecordIndex(project.default, files), say)  # 6
+            report.pages, report.guides = len(site.pages), len(site.guides)
+            report.seconds = time.perf_counter() - started
+            cache.remember_build(str(out.absolute()), {"inputs": inputs, "manifest": manifest,
+                                                       "report": _report_state(report)})
+            cache.prune()
+    finally:
+        files.close()
+    return report
+
+
+# --- 2. keys -------------------------------------------------------------------------
+
+def _key_pages(found: Gathered, options: BuildOptions) -> None:
+    for src in found.sources:
+        if src.kind == GUIDE:
+            src.key = page_key(GUIDE, src.digest, None, where=f"{src.guide_log}\0{src.decisions_href}")
+        else:
+            src.key = page_key(DECISION, src.digest, src.data_digest, execute=options.execute)
+
+
+def _inputs_key(found: Gathered, options: BuildOptions, out: Path) -> str:
+    """Everything the site is made from, as one hash."""
+    h = hashlib.sha256(f"{build_fingerprint()}\0{out.absolute()}\0{options.drafts}\0{options.execute}".encode())
+    for item in found.inputs:
+        h.update(f"\0{item}".encode())
+    for src in found.sources:
+        h.update(f"\0{src.kind}\0{src.file}\0{src.key}\0{src.path}".encode())
+    for src in found.unpublished:
+        h.update(f"\0draft\0{src.log}\0{src.path}\0{src.digest}".encode())
+    for problem in (*found.warnings, *found.failures):
+        h.update(f"\0{problem}".encode())
+    return h.hexdigest()
+
+
+def _up_to_date(last: dict[str, Any], inputs: str, out: Path) -> bool:
+    return last.get("inputs") == inputs and isinstance(last.get("manifest"), dict) \
+        and site_intact(out, last["manifest"])
+
+
+def _repeat(last: dict[str, Any], report: BuildReport, started: float) -> BuildReport:
+    """The report of a build that had nothing to do: the last one's, with every page
+    taken as it was."""
+    state = last.get("report") or {}
+    report.pages, report.guides = int(state.get("pages", 0)), int(state.get("guides", 0))
+    report.skipped = report.pages + report.guides
+    report.warnings = [Problem.from_dict(p) for p in state.get("warnings", [])]
+    report.failures = [Problem.from_dict(p) for p in state.get("failures", [])]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _report_state(report: BuildReport) -> dict[str, Any]:
+    return {"pages": report.pages, "guides": report.guides,
+            "warnings": [p.to_dict() for p in report.warnings],
+            "failures": [p.to_dict() for p in report.failures]}
+
+
+# --- 3, 4. pages ------------------------------------------------------------------------
+
+def _recall(sources: list[Source], cache: PageCache) -> tuple[list[Page], list[Source]]:
+    """The pages the cache has, and the sources left to convert."""
+    metas = cache.metas(src.key for src in sources)
+    pages, todo = [], []
+    for src in sources:
+        meta = metas.get(src.key)
+        if meta is None:
+            todo.append(src)
+        else:
+            pages.append(Page.from_meta(src, src.key, meta))
+    return pages, todo
+
+
+def _convert(todo: list[Source], cache: PageCache, options: BuildOptions, say: Progress,
+             report: BuildReport) -> list[Page]:
+    """Convert `todo`; each body goes into the cache as it comes."""
+    if not todo:
+        return []
+    jobs = [_job(src, options) for src in todo]
+    by_ident = {job.ident: src for job, src in zip(jobs, todo)}
+    many = pooled(len(jobs), options.parallel)
+    workers = worker_count(len(jobs)) if many else 1
+    report.workers = workers
+    say.note(f"converting {len(jobs)} notebook{'s' if len(jobs) != 1 else ''}"
+             + (f" on {workers} cores" if workers > 1 else ""))
+    say.start("converting", len(jobs))
+    pages = []
+    for done, result in enumerate(convert_all(jobs, parallel=options.parallel,
+                                              bytecode_dir=cache.dir / "nbconvert-templates"), start=1):
+        src = by_ident[result.ident]
+        page = _converted(src, result, cache, report)
+        if page is not None:
+            pages.append(page)
+        say.advance(done)
+    say.finish()
+    return pages
+
+
+def _job(src: Source, options: BuildOptions) -> Job:
+    size = 0
+    try:
+        size = src.path.stat().st_size
+    except OSError:
+        pass
+    return Job(ident=str(src.path), kind=src.kind, path=str(src.path), digest=src.digest,
+               data_path=str(src.data_path) if src.data_path else "", data_digest=src.data_digest,
+               execute=options.execute and src.kind == DECISION, cwd=str(src.folder),
+               guide_log=src.guide_log, decisions_href=src.decisions_href, size=size)
+
+
+def _converted(src: Source, result: Converted, cache: PageCache, report: BuildReport) -> Page | None:
+    if result.error:
+        report.failures.append(Problem("conversion", f"could not be converted: {result.error}", str(src.path)))
+        if src.kind == GUIDE:
+            return None  # a guide that cannot be converted is left out
+        return Page.from_meta(src, src.key, {"error": result.error})
+    meta = result.meta()
+    cache.put(src.key, meta, result.body, result.text)
+    report.converted += 1
+    return Page.from_meta(src, src.key, meta)
+
+
+# --- 5. the site -----------------------------------------------------------------------
+
+def _assemble(project: Project, found: Gathered, pages: list[Page], graph: GraphDrawer,
+              options: BuildOptions) -> Site:
+    order = {name: i for i, name in enumerate(project.names())}
+    decisions = sorted((p for p in pages if p.kind == DECISION),
+                       key=lambda p: (order.get(p.log, 0), p.decision.number, p.stem))
+    guide_order = {src.path: i for i, src in enumerate(found.guides)}
+    guides = sorted((p for p in pages if p.kind == GUIDE), key=lambda p: guide_order.get(p.path, 0))
+    remotes = [remote for included in found.includes for remote in included.decisions]
+    links = SiteLinks(decisions, [(src.log, src.decision) for src in found.unpublished], remotes,  # type: ignore[misc]
+                      multi=project.multi)
+    logo = f"assets/logo{found.logo.suffix.lower()}" if found.logo is not None else None
+    settings = SiteSettings(title=project.config.site_title, logo=logo, drafts=options.drafts,
+                            guides=bool(guides), multi=project.multi)
+    cache_dir = Path(options.cache_dir) if options.cache_dir else default_cache(project)
+    renderer = SiteRenderer(settings, bytecode_dir=cache_dir / "site-templates")
+    counts: dict[str, int] = {}
+    for page in decisions:
+        counts[page.log] = counts.get(page.log, 0) + 1
+    logs = [{"name": lg.name, "title": lg.title or lg.name, "count": counts.get(lg.name, 0)} for lg in project.logs]
+    for included in found.includes:
+        for name in dict.fromkeys(r.log for r in included.decisions):
+            logs.append({"name": name, "title": included.title,
+                         "count": sum(1 for r in included.decisions if r.log == name)})
+    return Site(project.config.site_title, decisions, guides, links, renderer, remotes=remotes, logs=logs,
+                multi=project.multi, logo=found.logo, drawings=graph.drawings)
+
+
+# --- 6. writing --------------------------------------------------------------------------
+
+def _write(site: Site, out: Path, cache: PageCache, last: dict[str, Any], index: RecordIndex,
+           say: Progress) -> dict[str, list[Any]]:
+    manifest = last.get("manifest") if isinstance(last.get("manifest"), dict) else {}
+    writer = SiteWriter(out, manifest)
+    try:
+        write_site(site, writer, cache, index.file_digest, say)
+        writer.commit()
     except BaseException:
         writer.abort()
-        cache.close()
         raise
-    cache.put_blob("manifest", manifest_key, json.dumps(writer.manifest, separators=(",", ":")))
-    cache.prune()
-    cache.close()
-    state.report.pages = len(state.pages)
-    state.report.guides = len(state.guides)
-    state.report.seconds = time.perf_counter() - started
-    return state.report
+    return writer.manifest
 
-
-def _manifest(text: str | None) -> dict[str, list[Any]]:
-    try:
-        data = json.loads(text) if text else {}
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-# --- 1. discover ---------------------------------------------------------------------
-
-def _discover(log: DecisionLog, options: BuildOptions, state: _State) -> list[_Source]:
-    sources = []
-    _dangling_records(log, state)
-    for path in log.record_paths():
-        number, slug = parse_filename(path.name)  # type: ignore[misc]
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            state.report.failures.append(Problem("unreadable", f"cannot be read: {exc.strerror}", str(path)))
-            continue
-        data_path = path.with_suffix(".yaml")
-        try:
-            data = data_path.read_bytes()
-        except FileNotFoundError:
-            data = None
-        sources.append(_Source(path, number, slug, raw, data, page_key(raw, data, execute=options.execute)))
-    notebooks = {s.path.stem for s in sources}
-    for data_path in sorted(log.dir.glob("*.yaml")):
-        if parse_filename(data_path.name) and data_path.stem not in notebooks:
-            state.report.warnings.append(Problem(
-                "stale-data", "this data file belongs to no decision notebook", str(data_path),
-                fix="rename it to match its notebook or delete it"))
-    return sources
-
-
-def _dangling_records(log: DecisionLog, state: _State) -> None:
-    """Warn about `NNNN-*.ipynb` symlinks whose target does not exist (`record_paths`
-    leaves them out, as they are not files)."""
-    with os.scandir(log.dir) as entries:
-        dangling = sorted(e.name for e in entries
-                          if e.name.endswith(".ipynb") and parse_filename(e.name)
-                          and e.is_symlink() and not os.path.exists(e.path))
-    for name in dangling:
-        path = log.dir / name
-        try:
-            target = os.readlink(path)
-        except OSError:
-            target = "?"
-        state.report.warnings.append(Problem(
-            "unreadable", f"is a symbolic link to '{target}', which does not exist, so it is not published",
-            str(path), fix="restore the file it points to or remove the link"))
-
-
-def guide_folders(log: DecisionLog, options: BuildOptions, warnings: list[Problem]) -> list[Path]:
-    """The guide folders of a build: `options.guides` (relative to the working folder;
-    a missing one is a usage error), else `site.guides` of the settings (relative to
-    the project root; a missing one is a warning)."""
-    if options.guides is not None:
-        folders = []
-        for folder in options.guides:
-            path = Path(folder).absolute()
-            if not path.is_dir():
-                raise UsageError(f"--guides {folder}: no such folder",
-                                 fix="give a folder that holds tutorial notebooks, e.g. notebooks")
-            folders.append(path)
-        return list(dict.fromkeys(folders))
-    folders = []
-    for rel in log.config.site_guides:
-        path = log.config.root / rel
-        if not path.is_dir():
-            warnings.append(Problem("config", f"guides folder '{rel}' does not exist",
-                                    str(log.config.path), "site.guides",
-                                    "fix the path (relative to .adrkit.yaml) or remove it"))
-            continue
-        folders.append(path)
-    return list(dict.fromkeys(folders))
-
-
-def _discover_guides(log: DecisionLog, folders: list[Path], state: _State) -> list[_GuideSource]:
-    """Top-level notebooks of each guide folder, by folder then name; the log's own
-    records are never guides."""
-    records = {p.resolve() for p in log.record_paths()}
-    taken: set[str] = set()
-    sources = []
-    for folder in folders:
-        guide_log = Path(os.path.relpath(log.dir.resolve(), folder.resolve())).as_posix()
-        try:
-            paths = guide_notebooks(folder, records)
-        except OSError as exc:
-            state.report.warnings.append(Problem("unreadable", f"cannot be listed: {exc.strerror}", str(folder)))
-            continue
-        for path in paths:
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                state.report.failures.append(Problem("unreadable", f"cannot be read: {exc.strerror}", str(path)))
-                continue
-            base = slug = guide_slug(path.name)
-            n = 2
-            while slug in taken:
-                slug, n = f"{base}-{n}", n + 1
-            taken.add(slug)
-            sources.append(_GuideSource(path, folder, slug, raw, guide_log,
-                                        page_key(raw, None, execute=False, guide=guide_log)))
-    return sources
-
-
-# --- 2, 3. cache and reading -------------------------------------------------------
-
-def _guides_from_cache(sources: list[_GuideSource], cache: PageCache, state: _State) -> list[_GuideSource]:
-    """Guides whose key the cache knows go straight to the site; returns the rest."""
-    jobs = []
-    for src in sources:
-        entry = cache.get(src.key)
-        if entry is not None and isinstance(entry.get("guide"), dict):
-            state.guides.append(_guide_page(src, entry["guide"]))
-        else:
-            jobs.append(src)
-    return jobs
-
-
-def _guide_page(src: _GuideSource, converted: dict[str, Any]) -> GuidePage:
-    problems = []
-    for dropped in converted.get("dropped") or []:
-        problems.append(Problem("remote-image", f"image from another host left out: {dropped}",
-                                str(src.path), "text", "copy the image into the guides folder and link it"))
-    for outside in converted.get("outside") or []:
-        problems.append(Problem("broken-link", f"'{outside}' points outside the guides folder, "
-                                "so the site cannot include it", str(src.path), "text",
-                                "move the file into the guides folder or link it by URL"))
-    return GuidePage(src.slug, src.path, src.folder, title=str(converted.get("title") or src.path.stem),
-                     titled=bool(converted.get("titled")), body=converted.get("body", ""),
-                     text=converted.get("text", ""), mentions=list(converted.get("decisions") or []),
-                     files=list(converted.get("files") or []), problems=problems)
-
-
-def _from_cache(sources: list[_Source], cache: PageCache, options: BuildOptions,
-                state: _State) -> list[tuple[_Source, Decision, dict[str, Any]]]:
-    """Pages whose key the cache knows go straight to the site; returns the rest."""
-    jobs = []
-    for src in sources:
-        entry = cache.get(src.key)
-        decision = None
-        if entry is not None:
-            try:
-                decision = Decision.from_front_matter(entry["front_matter"], number=src.number,
-                                                      slug=src.slug, path=src.path)
-            except (AdrkitError, KeyError, TypeError):
-                entry, decision = None, None
-        if decision is None:
-            try:
-                nb = loads_notebook(src.raw, path=src.path)
-                decision = decision_from_notebook(nb, number=src.number, slug=src.slug, path=src.path)
-            except AdrkitError as exc:
-                state.report.failures.append(Problem("unreadable", exc.message, str(src.path),
-                                                     exc.where or "", exc.fix or ""))
-                continue
-            entry = {"front_matter": decision.to_front_matter()}
-        state.decisions.append((src.path, decision))
-        if not _published(decision, options):
-            state.unpublished[decision.stem] = decision
-            if "page" not in entry:
-                cache.put(src.key, entry)
-            continue
-        if "page" in entry:
-            state.pages.append(_page(decision, src.path, entry["page"]))
-        else:
-            jobs.append((src, decision, entry))
-    return jobs
-
-
-def _published(decision: Decision, options: BuildOptions) -> bool:
-    return options.drafts or decision.status != "draft"
-
-
-def _page(decision: Decision, path: Path, converted: dict[str, Any]) -> Page:
-    problems = [_at_file(Problem.from_dict(p), path) for p in converted.get("problems") or []]
-    for dropped in converted.get("dropped") or []:
-        problems.append(Problem("remote-image", f"image from another host left out: {dropped}",
-                                str(path), "text", "copy the image into the decision folder and link it"))
-    for outside in converted.get("outside") or []:
-        problems.append(Problem("broken-link", f"'{outside}' points outside the decision folder, "
-                                "so the site cannot include it", str(path), "text",
-                                "move the file into the decision folder or link it by URL"))
-    return Page(decision, path, body=converted.get("body", ""), text=converted.get("text", ""),
-                mentions=list(converted.get("decisions") or []), files=list(converted.get("files") or []),
-                sections=list(converted.get("sections") or []), problems=problems,
-                error=converted.get("error"))
-
-
-_DATA_FILE = "data file"
-
-
-def _at_file(problem: Problem, path: Path) -> Problem:
-    """`problem` of the notebook at `path`, named after the file it is about: the data
-    file for a problem whose place is the data file ('data file, tradeoffs.main')."""
-    where = problem.where
-    if where == _DATA_FILE or where.startswith(_DATA_FILE + ","):
-        rest = where[len(_DATA_FILE):].lstrip(", ")
-        return Problem(problem.kind, problem.message, str(path.with_suffix(".yaml")), rest, problem.fix)
-    return problem.at(path)
-
-
-# --- 4. convert ---------------------------------------------------------------------
-
-def _convert(log: DecisionLog, jobs: list[tuple[_Source, Decision, dict[str, Any]]], cache: PageCache,
-             options: BuildOptions, state: _State, say: Progress,
-             guide_jobs: list[_GuideSource] | None = None) -> None:
-    from adrkit.publish.convert import POOL_THRESHOLD, Job, convert_all, worker_count
-
-    work = [Job(stem=src.path.stem, path=str(src.path), raw=src.raw, data_path=str(src.path.with_suffix(".yaml")),
-                execute=options.execute, cwd=str(log.dir)) for src, _, _ in jobs]
-    guides = {src.stem: src for src in guide_jobs or []}
-    work += [Job(stem=src.stem, path=str(src.path), raw=src.raw, data_path="", cwd=str(src.folder),
-                 guide=True, guide_log=src.guide_log) for src in guides.values()]
-    by_stem = {src.path.stem: (src, decision, entry) for src, decision, entry in jobs}
-    total = len(work)
-    step = max(1, total // 10)
-    workers = worker_count(total)
-    pooled = total >= POOL_THRESHOLD and workers > 1 and options.parallel is not False or options.parallel is True
-    state.report.workers = workers if pooled else 1
-    say(f"converting {total} notebook{'s' if total != 1 else ''}"
-        + (f" on {workers} cores" if pooled and workers > 1 else ""))
-
-    def tick(done: int, of: int, result: Any) -> None:
-        if done % step == 0 and done != of:
-            say(f"converted {done}/{of}")
-
-    for result in convert_all(work, parallel=options.parallel, progress=tick):
-        if result.stem in guides:
-            guide = guides[result.stem]
-            if result.error:
-                state.report.failures.append(Problem("conversion", f"could not be converted: {result.error}",
-                                                     str(guide.path)))
-                continue
-            cache.put(guide.key, {"guide": result.to_dict()})
-            state.guides.append(_guide_page(guide, result.to_dict()))
-            state.report.converted += 1
-            continue
-        src, decision, entry = by_stem[result.stem]
-        if result.error:
-            state.report.failures.append(Problem("conversion", f"could not be converted: {result.error}",
-                                                 str(src.path)))
-        else:
-            cache.put(src.key, {**entry, "page": result.to_dict()})
-        state.pages.append(_page(decision, src.path, result.to_dict()))
-        state.report.converted += 0 if result.error else 1
-
-
-# --- 5. check and render ---------------------------------------------------------------
-
-def _check(log: DecisionLog, links: SiteLinks, state: _State) -> None:
-    templates: dict[str, Any] = {}
-    warnings = state.report.warnings
-    warnings.extend(_record_rules(log, state.decisions))
-    for page in state.pages:
-        warnings.extend(page.problems)
-        warnings.extend(links.broken(page))
-        for rel in page.files:
-            warnings.extend(_file_problems(log.dir, rel, page.path, "decision folder"))
-        if page.error or not page.decision.template:
-            continue
-        name = page.decision.template
-        if name not in templates:
-            try:
-                templates[name] = load_template(name, log.dir)
-            except AdrkitError:
-                templates[name] = None
-        if templates[name] is None:
-            continue
-        for section in templates[name].missing_sections(page.sections):
-            warnings.append(Problem("missing-section", f"required section '{section.heading}' is missing",
-                                    str(page.path), "sections",
-                                    f"add a markdown cell headed '{'#' * section.level} {section.heading}' "
-                                    f"(template {name})"))
-    for guide in state.guides:
-        warnings.extend(guide.problems)
-        for ref in guide.mentions:
-            if not links.exists(ref):
-                warnings.append(Problem("broken-link", f"the guide links to '{ref}', which is not a decision "
-                                        "in this log", str(guide.path), "text", "fix the link or remove it"))
-        for rel in guide.files:
-            warnings.extend(_file_problems(guide.folder, rel, guide.path, "guides folder"))
-
-
-def _file_problems(folder: Path, rel: str, path: Path, name: str) -> list[Problem]:
-    """Why the file a page links to (`rel`, inside `folder`) cannot be copied into the
-    site: it does not exist, or its real location is outside `folder`."""
-    source = folder / rel
-    if not source.is_file():
-        return [Problem("broken-link", f"links to '{rel}', which does not exist",
-                        str(path), "text", "add the file or fix the link")]
-    if real_file_inside(source, folder) is None:
-        return [Problem("broken-link", f"links to '{rel}', which a symbolic link puts outside the "
-                        f"{name}, so the site does not include it", str(path), "text",
-                        f"copy the file into the {name} instead of linking to it")]
-    return []
-
-
-# Lint rules (`adrkit.lint`) a build reports as warnings, by finding code.
-_RECORD_RULES = ("unknown-status", "duplicate-number")
-
-
-def _record_rules(log: DecisionLog, decisions: list[tuple[Path, Decision]]) -> list[Problem]:
-    """The findings of `adrkit lint`'s status and numbering rules over every record read."""
-    from adrkit.services.lint import check_duplicate_numbers, check_status
-    from adrkit.storage.log import Record
-
-    records = [Record(path, decision, {}) for path, decision in decisions]
-    paths = {path.name: path for path, _ in decisions}
-    problems = []
-    for rule in (check_duplicate_numbers, check_status):
-        for finding in rule(records, log):
-            if finding.code in _RECORD_RULES:
-                problems.append(Problem(finding.code, finding.message, str(paths.get(finding.path, finding.path)),
-                                        finding.field, finding.fix))
-    return problems
-
-
-def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageCache,
-            options: BuildOptions, state: _State) -> None:
-    from adrkit.publish.feeds import atom_feed, decisions_json, search_index_js
-    from adrkit.publish.pages import SiteRenderer, SiteSettings
-
-    config = log.config
-    logo = _logo(log, writer, state)
-    guides = state.guides
-    renderer = SiteRenderer(SiteSettings(title=config.site_title, logo=logo, drafts=options.drafts,
-                                         guides=bool(guides)),
-                            bytecode_dir=cache.dir / "templates")
-    pages = state.pages
-    for i, page in enumerate(pages):
-        prev = pages[i - 1] if i > 0 else None
-        nxt = pages[i + 1] if i + 1 < len(pages) else None
-        writer.write(page.file, renderer.decision(page, links, prev, nxt))
-    for i, guide in enumerate(guides):
-        prev = guides[i - 1] if i > 0 else None
-        nxt = guides[i + 1] if i + 1 < len(guides) else None
-        writer.write(guide.file, renderer.guide(guide, prev, nxt))
-    if guides:
-        writer.write(f"{GUIDES_DIR}/index.html", renderer.guides(guides))
-    writer.write("index.html", renderer.index(pages, guides))
-    writer.write("timeline.html", renderer.timeline(pages))
-    svg, note = _graph(renderer, pages, links, cache)
-    writer.write("graph.html", renderer.graph(pages, links, svg, note))
-    writer.write("decisions.json", decisions_json(pages, links, config.site_title))
-    writer.write("feed.xml", atom_feed(pages, config.site_title))
-    writer.write("search-index.js", search_index_js(pages, guides))
-    for asset in sorted(ASSETS.iterdir()):
-        if asset.is_file():
-            writer.copy(f"assets/{asset.name}", asset)
-    copied: set[str] = set()
-    # Only files whose real location is inside the decision (or guide) folder: a symbolic
-    # link out of it (`etc -> /etc`) is not followed; `_check` warned about it.
-    for page in pages:
-        for rel in page.files:
-            if rel not in copied and (source := real_file_inside(log.dir / rel, log.dir)) is not None:
-                writer.copy(f"files/{rel}", source)
-                copied.add(rel)
-    for guide in guides:
-        for rel in guide.files:
-            target = f"{GUIDES_DIR}/files/{rel}"
-            if target not in copied and (source := real_file_inside(guide.folder / rel, guide.folder)) is not None:
-                writer.copy(target, source)
-                copied.add(target)
-
-
-def _logo(log: DecisionLog, writer: SiteWriter, state: _State) -> str | None:
-    logo = log.config.site_logo
-    if not logo:
-        return None
-    if "://" in str(logo) or str(logo).startswith("//"):
-        state.report.warnings.append(Problem(
-            "config", "site logo must be a file in the project, not a URL (the site loads nothing "
-            "from other hosts)", str(log.config.path), "site.logo", "save the image beside .adrkit.yaml"))
-        return None
-    path = Path(logo)
-    if not path.is_absolute():
-        path = log.config.root / path
-    if not path.is_file():
-        state.report.warnings.append(Problem("config", f"site logo '{logo}' does not exist",
-                                             str(log.config.path), "site.logo",
-                                             "fix the path (relative to .adrkit.yaml)"))
-        return None
-    name = f"assets/logo{path.suffix.lower()}"
-    writer.copy(name, path)
-    return name
-
-
-def _graph(renderer: Any, pages: list[Page], links: SiteLinks, cache: PageCache) -> tuple[str, str]:
-    from adrkit.publish.renders import graph_svg
-    from adrkit.publish.sanitize import Sanitizer
-
-    nodes, edges = renderer.graph_parts(pages, links)
-    key = hashlib.sha256(json.dumps([code_fingerprint(), [list(vars(n).values()) for n in nodes],
-                                     [list(vars(e).values()) for e in edges]]).encode()).hexdigest()
-    cached = cache.get_blob("graph", key)
-    if cached is not None and "\n" in cached:
-        note, svg = cached.split("\n", 1)
-        return svg, note
-    svg, note = graph_svg(nodes, edges, [p.decision for p in pages])
-    svg = _strip_prolog(svg)
-    clean, _ = Sanitizer().clean(svg)
-    note = " ".join(note.split())
-    cache.put_blob("graph", key, f"{note}\n{clean}")
-    return clean, note
-
-
-def _strip_prolog(svg: str) -> str:
-    start = svg.find("<svg")
-    return svg[start:] if start > 0 else svg

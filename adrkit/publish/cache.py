@@ -1,126 +1,202 @@
-"""Stage 2 of the pipeline: the page cache that lets a rebuild skip unchanged decisions.
+"""The page cache: what lets a rebuild skip what did not change.
 
-A page's key is the SHA-256 of everything its converted body depends on: the notebook
-bytes, the data file bytes, the adrkit version, a fingerprint of the conversion code and
-templates (and of the renderers it calls), and the build options that change a body
-(`--execute`). The cache keeps, per key, the decision's front matter and the converted
-body with what the build learned from it, in `<project>/.adrkit-cache/publish/pages.sqlite`.
-Keys not used by a build are pruned at its end. A corrupt or unreadable entry is a
-miss, never an error.
+Keys:
+
+- a page's key (`page_key`) is the SHA-256 of everything its converted body depends
+  on: the notebook's and data file's bytes (their digests, from the stat-keyed record
+  index), the fingerprint of the installed adrkit package with its templates
+  (`adrkit.storage.statcache.code_fingerprint`: any change to any module or template,
+  the graph colours included, gives new keys), the versions of the libraries that
+  convert and sanitize, and the options that change a body (`--execute`, and where a
+  guide's links point);
+- a build's inputs (`inputs_key`) are every page key, the settings and everything else
+  the site is made of: when they are what the last build into the same folder saw, and
+  that folder is as it was left, there is nothing to do.
+
+Per page key the cache keeps what the conversion learned (`meta`: links, files,
+sections, problems) apart from the body and search text, so a build holds only the
+small part in memory and reads each body when it writes that page. Small blobs (the
+decision graph's drawings) are kept by kind and key. Per output folder, the last
+build's inputs, manifest (file -> digest, size, mtime, render key) and report.
+
+Everything is in one SQLite file, `pages.sqlite`, written in one transaction per
+build. Keys a build did not use are pruned at its end. A corrupt or unreadable store is
+rebuilt; an entry that does not parse is a miss, never an error.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
-from adrkit.about import __version__
+from adrkit.storage.statcache import code_fingerprint
 
-__all__ = ["PageCache", "page_key", "code_fingerprint", "CACHE_FORMAT"]
+__all__ = ["PageCache", "page_key", "build_fingerprint", "CACHE_FORMAT"]
 
-CACHE_FORMAT = 1
-_PACKAGE = Path(__file__).resolve().parent.parent
-# Files whose content changes what a converted body looks like.
-_BODY_SOURCES = ("publish/prepare.py", "publish/sanitize.py", "publish/convert.py",
-                 "publish/renders.py", "publish/guides.py", "tradeoff.py", "requestflow.py",
-                 "render/__init__.py", "render/graphviz.py", "render/diagrams.py", "datafile.py",
-                 "notebook_io.py")
+CACHE_FORMAT = 2
+_LIBRARIES = ("nbconvert", "nbformat", "nh3", "mistune", "pygments", "jinja2", "markupsafe")
 
 
 @lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A hash of adrkit's version, the page template and the conversion code."""
-    digest = hashlib.sha256(f"adrkit {__version__} cache {CACHE_FORMAT}".encode())
-    template_dir = _PACKAGE / "publish" / "templates" / "adrkit"
-    files = sorted(template_dir.rglob("*")) + [_PACKAGE / rel for rel in _BODY_SOURCES]
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except (FileNotFoundError, IsADirectoryError):
-            continue
-        digest.update(str(path.relative_to(_PACKAGE)).encode())
-        digest.update(hashlib.sha256(data).digest())
-    for dist in ("nbconvert", "nh3", "mistune", "pygments"):
-        digest.update(f"{dist} {_dist_version(dist)}".encode())
-    return digest.hexdigest()
-
-
-def _dist_version(name: str) -> str:
+def build_fingerprint() -> str:
+    """The code a page depends on: the adrkit package (every module and template),
+    the conversion libraries' versions, and the Graphviz that draws diagrams."""
     from importlib import metadata
 
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "-"
-
-
-def page_key(notebook: bytes, data: bytes | None, *, execute: bool, guide: str | None = None) -> str:
-    """The cache key of a page; a guide's key also holds the decision folder as seen
-    from the guide (its links depend on it)."""
-    digest = hashlib.sha256(code_fingerprint().encode())
-    digest.update(b"execute" if execute else b"stored")
-    if guide is not None:
-        digest.update(b"guide\0" + guide.encode("utf-8"))
-    digest.update(hashlib.sha256(notebook).digest())
-    digest.update(hashlib.sha256(data).digest() if data is not None else b"no data file")
+    digest = hashlib.sha256(f"cache {CACHE_FORMAT} {code_fingerprint()}".encode())
+    for name in _LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name} {version}\0".encode())
+    dot = shutil.which("dot")
+    if dot:
+        try:
+            st = os.stat(dot)
+            digest.update(f"dot {os.path.realpath(dot)} {st.st_size} {st.st_mtime_ns}".encode())
+        except OSError:
+            pass
     return digest.hexdigest()
+
+
+def page_key(kind: str, digest: str, data_digest: str | None, *, execute: bool = False,
+             where: str = "") -> str:
+    """The cache key of a page: its notebook's and data file's digests, the code, and
+    what else changes its body (`execute`; `where` a guide's links point)."""
+    h = hashlib.sha256(build_fingerprint().encode())
+    h.update(f"\0{kind}\0{'execute' if execute else 'stored'}\0{where}\0{digest}\0{data_digest or '-'}".encode())
+    return h.hexdigest()
 
 
 class PageCache:
-    """Converted pages by key, in one SQLite file (one transaction per build, so a
-    cold build does not create a file per page and a no-op build reads them fast)."""
+    """Converted pages by key, small blobs, and the last build of each output folder,
+    in one SQLite file under `directory`."""
 
     def __init__(self, directory: Path):
         self.dir = Path(directory)
         self._used: set[str] = set()
+        self._blobs_used: set[tuple[str, str]] = set()
         self._db: Any = None
+        self._broken = False
+
+    def __enter__(self) -> "PageCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _conn(self) -> Any:
-        if self._db is None:
-            import sqlite3
-
-            self.dir.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.dir / "pages.sqlite", timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, entry TEXT NOT NULL)")
-            db.execute("CREATE TABLE IF NOT EXISTS blobs (kind TEXT, key TEXT, value TEXT, PRIMARY KEY (kind, key))")
-            db.execute("BEGIN")
-            self._db = db
+        if self._db is None and not self._broken:
+            for attempt in range(2):
+                try:
+                    self._db = _open(self.dir / "pages.sqlite")
+                    break
+                except (OSError, _db_errors()):
+                    if attempt == 0:
+                        _remove(self.dir / "pages.sqlite")
+            else:
+                self._broken = True  # no cache this build: slower, never wrong
         return self._db
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        db = self._conn()
+        if db is None:
+            return []
         try:
-            row = self._conn().execute("SELECT entry FROM pages WHERE key = ?", (key,)).fetchone()
-            entry = json.loads(row[0]) if row else None
-        except (OSError, ValueError, _db_errors()):
-            return None
-        if not isinstance(entry, dict) or entry.get("key") != key:
-            return None
-        self._used.add(key)
-        return entry
+            return db.execute(sql, args).fetchall()
+        except _db_errors():
+            return []
 
-    def put(self, key: str, entry: dict[str, Any]) -> None:
-        entry = {**entry, "key": key}
+    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        db = self._conn()
+        if db is None:
+            return
         try:
-            self._conn().execute("INSERT OR REPLACE INTO pages (key, entry) VALUES (?, ?)",
-                                 (key, json.dumps(entry, ensure_ascii=False, separators=(",", ":"))))
-        except (OSError, _db_errors()):
-            return  # a cache that cannot be written only makes the next build slower
+            db.executemany(sql, rows)
+        except _db_errors():
+            pass  # a cache that cannot be written only makes the next build slower
+
+    # --- pages --------------------------------------------------------------------
+    def metas(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The kept conversion results of those `keys` the cache has."""
+        wanted = set(keys)
+        found: dict[str, dict[str, Any]] = {}
+        if not wanted:
+            return found
+        for key, text in self._query("SELECT key, meta FROM pages"):
+            if key in wanted:
+                try:
+                    meta = json.loads(text)
+                except ValueError:
+                    continue
+                if isinstance(meta, dict):
+                    found[key] = meta
+        self._used.update(found)
+        return found
+
+    def body(self, key: str) -> tuple[str, str]:
+        """(body, search text) of a page; empty strings when they are gone."""
+        rows = self._query("SELECT body, text FROM bodies WHERE key = ?", (key,))
+        return (str(rows[0][0]), str(rows[0][1])) if rows else ("", "")
+
+    def texts(self, keys: list[str]) -> dict[str, str]:
+        """The search text of each page in `keys`."""
+        out: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update({str(k): str(t) for k, t in
+                        self._query(f"SELECT key, text FROM bodies WHERE key IN ({marks})", tuple(chunk))})
+        return out
+
+    def put(self, key: str, meta: dict[str, Any], body: str | None = None, text: str = "") -> None:
         self._used.add(key)
+        self._write("INSERT OR REPLACE INTO pages (key, meta) VALUES (?, ?)",
+                    [(key, json.dumps(meta, ensure_ascii=False, separators=(",", ":")))])
+        if body is not None:
+            self._write("INSERT OR REPLACE INTO bodies (key, body, text) VALUES (?, ?, ?)", [(key, body, text)])
 
     def prune(self) -> int:
-        """Delete entries this build did not use; returns how many."""
+        """Delete pages this build did not use, and blobs of a kind it replaced."""
+        stale = [(k,) for (k,) in self._query("SELECT key FROM pages") if k not in self._used]
+        self._write("DELETE FROM pages WHERE key = ?", stale)
+        self._write("DELETE FROM bodies WHERE key = ?", stale)
+        kinds = {kind for kind, _ in self._blobs_used}
+        for kind, key in self._query("SELECT kind, key FROM blobs"):
+            if kind in kinds and (kind, key) not in self._blobs_used:
+                self._write("DELETE FROM blobs WHERE kind = ? AND key = ?", [(kind, key)])
+        return len(stale)
+
+    # --- blobs --------------------------------------------------------------------
+    def get_blob(self, kind: str, key: str) -> str | None:
+        rows = self._query("SELECT value FROM blobs WHERE kind = ? AND key = ?", (kind, key))
+        if rows:
+            self._blobs_used.add((kind, key))
+            return str(rows[0][0])
+        return None
+
+    def put_blob(self, kind: str, key: str, text: str) -> None:
+        self._blobs_used.add((kind, key))
+        self._write("INSERT OR REPLACE INTO blobs (kind, key, value) VALUES (?, ?, ?)", [(kind, key, text)])
+
+    # --- builds -------------------------------------------------------------------
+    def last_build(self, out: str) -> dict[str, Any]:
+        """What the last build into `out` left: inputs, manifest, report."""
+        rows = self._query("SELECT state FROM builds WHERE out = ?", (out,))
         try:
-            db = self._conn()
-            keys = [row[0] for row in db.execute("SELECT key FROM pages")]
-            stale = [(k,) for k in keys if k not in self._used]
-            db.executemany("DELETE FROM pages WHERE key = ?", stale)
-            return len(stale)
-        except (OSError, _db_errors()):
-            return 0
+            state = json.loads(rows[0][0]) if rows else {}
+        except ValueError:
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def remember_build(self, out: str, state: dict[str, Any]) -> None:
+        self._write("INSERT OR REPLACE INTO builds (out, state) VALUES (?, ?)",
+                    [(out, json.dumps(state, ensure_ascii=False, separators=(",", ":")))])
 
     def close(self) -> None:
         """Commit what this build stored."""
@@ -132,20 +208,36 @@ class PageCache:
             self._db.close()
             self._db = None
 
-    # --- small blobs (the drawn graph, the output manifest) ---------------------
-    def get_blob(self, kind: str, key: str) -> str | None:
-        try:
-            row = self._conn().execute("SELECT value FROM blobs WHERE kind = ? AND key = ?", (kind, key)).fetchone()
-        except (OSError, _db_errors()):
-            return None
-        return row[0] if row else None
 
-    def put_blob(self, kind: str, key: str, text: str) -> None:
+def _open(path: Path) -> Any:
+    import sqlite3
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != CACHE_FORMAT:
+            for table in ("pages", "bodies", "blobs", "builds"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
+        db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, meta TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, body TEXT NOT NULL, text TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS blobs (kind TEXT, key TEXT, value TEXT, PRIMARY KEY (kind, key))")
+        db.execute("CREATE TABLE IF NOT EXISTS builds (out TEXT PRIMARY KEY, state TEXT NOT NULL)")
+        db.execute("BEGIN")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
         try:
-            db = self._conn()
-            db.execute("DELETE FROM blobs WHERE kind = ?", (kind,))
-            db.execute("INSERT INTO blobs (kind, key, value) VALUES (?, ?, ?)", (kind, key, text))
-        except (OSError, _db_errors()):
+            os.remove(f"{path}{suffix}")
+        except OSError:
             pass
 
 

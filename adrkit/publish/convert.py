@@ -4,11 +4,29 @@ One `Converter` per process holds one nbconvert `HTMLExporter` (adrkit's templat
 based on `lab`, validating once per notebook) and one sanitizer, and reuses both for
 every notebook it converts. Each markdown cell's HTML and each HTML, SVG or markdown
 output is cleaned on its own while the exporter assembles the page
-(`Sanitizer.fragment`), then the whole body is sanitized (`Sanitizer.clean`). A cold build spreads the notebooks over a process pool,
-each worker building its own `Converter` once; a small build converts in-process.
+(`Sanitizer.fragment`), then the whole body is sanitized (`Sanitizer.clean`).
 
-A guide (`Job.guide`) is converted by the same exporter and sanitizer, prepared as a
-guide (code shown, no data file) and with links rewritten for a page in `guides/`.
+What a page costs, and what is not paid twice:
+
+- the exporter's templates are compiled once per process, and kept compiled in the
+  cache folder between builds (a Jinja bytecode cache);
+- nbconvert's BeautifulSoup pass over every page (alt text, tabindex) is skipped: the
+  template writes both itself, and the sanitizer parses the page anyway;
+- the code highlighter is made once per language, not once per notebook;
+- a markdown cell is rendered once per process for each distinct text (the guidance
+  cells a template puts in every record are the same text each time); a cell with
+  attachments is always rendered on its own;
+- a trade-off table or lifecycle is rendered once per process for each distinct table;
+- preprocessors that have nothing to do for a prepared notebook are off.
+
+A cold build spreads the notebooks over a process pool (started fresh, so the workers
+do not carry the parent's memory), each worker building its own `Converter` once; a
+small build converts in-process. Jobs are handed out a few at a time and each worker
+reads its notebook itself, checking it still has the digest the build keyed it by, so
+the parent never holds every notebook at once.
+
+A guide (`Job.kind == GUIDE`) is converted by the same exporter and sanitizer, prepared
+as a guide (code shown, no data file) and with links rewritten for a page in `guides/`.
 
 A notebook that cannot be converted (invalid JSON structure, a failing cell under
 `--execute`, a renderer error) comes back as a `Converted` with `error` set, so the
@@ -16,29 +34,33 @@ build reports it and goes on.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
-from adrkit.storage.datafile import read_data
 from adrkit.core.errors import AdrkitError
-from adrkit.formats.notebook import loads_notebook, sections_of
-from adrkit.publish.prepare import prepare_notebook
 from adrkit.formats.celltags import KIND_TAGS
+from adrkit.formats.notebook import loads_notebook, sections_of, skip_slow_imports
+from adrkit.formats.datafile import parse_data
+from adrkit.publish.model import GUIDE
+from adrkit.publish.prepare import prepare_notebook
 from adrkit.publish.report import Problem
-from adrkit.formats.notebook import skip_slow_imports
 
 __all__ = ["Job", "Converted", "Converter", "convert_all", "TEMPLATE_DIR", "POOL_THRESHOLD",
-           "worker_count"]
+           "worker_count", "page_text", "SUMMARY_LIMIT"]
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "adrkit"
 POOL_THRESHOLD = 24  # below this many notebooks, starting workers costs more than it saves
 SEARCH_TEXT_LIMIT = 30_000
+SUMMARY_LIMIT = 400
+_IN_FLIGHT = 4       # jobs handed to each worker ahead of time
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -47,25 +69,29 @@ _SKIP_TEXT = re.compile(r"<svg\b.*?</svg>|<a class=\"anchor-link\"[^>]*>[^<]*</a
 
 @dataclass
 class Job:
-    """One notebook to convert: its bytes as hashed, and where its data file is. A guide
-    has no data file; `guide_log` is the decision folder relative to its folder."""
+    """One notebook to convert: where it is, the digests the build keyed it by, and how
+    to prepare it. A guide has no data file; `guide_log` is the default log's folder as
+    seen from the guide's folder, `decisions_href` where that log's pages are as seen
+    from `guides/`."""
 
-    stem: str
+    ident: str
+    kind: str
     path: str
-    raw: bytes
-    data_path: str
-    base: str = ""
+    digest: str
+    data_path: str = ""
+    data_digest: str | None = None
     execute: bool = False
     cwd: str = "."
-    guide: bool = False
     guide_log: str = ""
+    decisions_href: str = "../"
+    size: int = 0
 
 
 @dataclass
 class Converted:
     """A converted page body and what the build needs to know about it."""
 
-    stem: str
+    ident: str
     body: str = ""
     text: str = ""
     decisions: list[str] = field(default_factory=list)
@@ -79,47 +105,96 @@ class Converted:
     title: str = ""       # guides: the first H1, else the file name
     titled: bool = False  # guides: the title came from an H1 in the body
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def meta(self) -> dict[str, Any]:
+        """Everything but the body and text: what the page cache keeps in memory's reach."""
+        data = asdict(self)
+        for key in ("ident", "body", "text"):
+            data.pop(key)
+        data["summary"] = summary_of(self.text)
+        return data
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Converted":
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+class _Changed(Exception):
+    """The file changed between the build keying it and the worker reading it."""
 
 
-def _make_exporter(isolate: Callable[[str], str]) -> Any:
+def _make_exporter(isolate: Callable[[str], str], bytecode_dir: Path | None) -> Any:
     """The page exporter; `isolate` cleans each markdown cell's HTML and each HTML,
     SVG and markdown output on its own (nbconvert's `clean_html` filter, applied when
     `sanitize_html` is set)."""
     from nbconvert.exporters.html import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.datatypefilter import DataTypeFilter
     from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+    from traitlets.config import Config
 
     class PageExporter(HTMLExporter):
         """HTMLExporter without the BeautifulSoup pass over every page: adrkit's template
-        writes alt text and tabindex itself, and the sanitizer parses the page anyway."""
+        writes alt text and tabindex itself, and the sanitizer parses the page anyway.
+        Widget views never reach it (`prepare` drops them), so the plain data-type filter
+        picks each output's format."""
 
         def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
             lang = nb.metadata.get("language_info", {})
-            lexer = lang.get("pygments_lexer", lang.get("name", None))
-            resources = self._init_resources(resources)
-            resources["should_sanitize_html"] = True  # the template calls clean_html
-            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            self.register_filter("highlight_code", highlighter(lang.get("pygments_lexer", lang.get("name"))))
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
-    return PageExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
-                        optimistic_validation=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True, anchor_link_text="#",
-                        sanitize_html=True, filters={"clean_html": isolate})
+    @lru_cache(maxsize=16)
+    def highlighter(lexer: str | None) -> Any:
+        return Highlight2HTML(pygments_lexer=lexer, parent=exporter)
+
+    off = {"enabled": False}
+    config = Config({"TagRemovePreprocessor": off, "RegexRemovePreprocessor": off,
+                     "HighlightMagicsPreprocessor": off})
+    exporter = PageExporter(config=config, template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
+                            optimistic_validation=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, anchor_link_text="#", sanitize_html=True)
+    exporter.register_filter("clean_html", isolate)
+    exporter.register_filter("filter_data_type", DataTypeFilter(parent=exporter))
+    exporter.register_filter("markdown2html", _memo_markdown(exporter.markdown2html))
+    if bytecode_dir is not None:
+        _bytecode_cache(exporter.environment, bytecode_dir)
+    return exporter
+
+
+def _memo_markdown(render: Any) -> Any:
+    """nbconvert's markdown filter, remembering its HTML per (text, notebook folder) for
+    cells without attachments."""
+    from jinja2 import pass_context
+
+    memo: dict[tuple[str, str], str] = {}
+
+    @pass_context
+    def markdown2html(context: Any, source: str) -> str:
+        cell = context.get("cell", {})
+        if cell.get("attachments"):
+            return render(context, source)
+        path = context.get("resources", {}).get("metadata", {}).get("path", "")
+        key = (source, path)
+        done = memo.get(key)
+        if done is None:
+            if len(memo) > 4096:
+                memo.clear()
+            done = memo[key] = render(context, source)
+        return done
+
+    return markdown2html
+
+
+def _bytecode_cache(environment: Any, folder: Path) -> None:
+    import jinja2
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    except OSError:
+        pass
 
 
 class Converter:
     """One exporter and one sanitizer, reused for every notebook of a process."""
 
-    def __init__(self) -> None:
+    def __init__(self, bytecode_dir: Path | None = None) -> None:
         import nbformat
         from nbformat.v4.rwbase import rejoin_lines
 
@@ -128,54 +203,55 @@ class Converter:
         self._nbformat = nbformat
         self._rejoin_lines = rejoin_lines
         self._sanitizer = Sanitizer()
-        self._exporter = _make_exporter(self._sanitizer.fragment)
+        self._exporter = _make_exporter(self._sanitizer.fragment, bytecode_dir)
 
     def convert(self, job: Job) -> Converted:
         try:
             return self._convert(job)
+        except _Changed as exc:
+            return Converted(job.ident, error=str(exc))
         except AdrkitError as exc:
-            return Converted(job.stem, error=str(exc.message) + (f" ({exc.where})" if exc.where else ""))
+            return Converted(job.ident, error=str(exc.message) + (f" ({exc.where})" if exc.where else ""))
         except Exception as exc:  # any failure of one notebook is reported, never fatal
-            return Converted(job.stem, error=_reason(exc))
+            return Converted(job.ident, error=_reason(exc))
 
     def _convert(self, job: Job) -> Converted:
-        if job.guide:
-            return self._convert_guide(job)
-        nb = loads_notebook(job.raw, path=job.path)
+        raw = _read(job.path, job.digest)
+        nb = loads_notebook(raw, path=job.path)
+        if job.kind == GUIDE:
+            return self._convert_guide(job, nb)
         data_problem = None
         try:
-            data = read_data(job.data_path)
+            data = _read_data(job)
         except AdrkitError as exc:
             data, data_problem = {}, Problem("invalid-data", exc.message, where="data file",
                                              fix=exc.fix or "fix the YAML")
         if job.execute:
             nb = self._execute(nb, job)
         prepared = prepare_notebook(nb, data, data_problem=data_problem)
-        node = self._nbformat.from_dict(prepared.notebook)
-        self._rejoin_lines(node)  # sources and outputs stored as lists of lines
-        body, _ = self._exporter.from_notebook_node(
-            node, resources={"metadata": {"name": job.stem, "path": job.cwd}})
-        clean, found = self._sanitizer.clean(body, job.base)
+        clean, found = self._sanitizer.clean(self._export(prepared.notebook, Path(job.path).stem, job.cwd))
         return Converted(
-            stem=job.stem, body=clean, text=page_text(clean), decisions=found.decisions,
+            ident=job.ident, body=clean, text=page_text(clean), decisions=found.decisions,
             files=found.files, outside=found.outside, dropped=found.dropped,
             sections=[[s.key, s.heading] for s in sections_of(nb)], shown=prepared.shown,
             problems=[p.to_dict() for p in prepared.problems])
 
-    def _convert_guide(self, job: Job) -> Converted:
+    def _convert_guide(self, job: Job, nb: dict[str, Any]) -> Converted:
         from adrkit.publish.guides import guide_title
 
-        nb = loads_notebook(job.raw, path=job.path)
         title, titled = guide_title(nb, Path(job.path).stem)
         prepared = prepare_notebook(nb, {}, guide=True)
-        node = self._nbformat.from_dict(prepared.notebook)
-        self._rejoin_lines(node)
-        body, _ = self._exporter.from_notebook_node(
-            node, resources={"metadata": {"name": Path(job.path).stem, "path": job.cwd}})
-        clean, found = self._sanitizer.clean(body, guide_log=job.guide_log)
-        return Converted(stem=job.stem, body=clean, text=page_text(clean), decisions=found.decisions,
+        body = self._export(prepared.notebook, Path(job.path).stem, job.cwd)
+        clean, found = self._sanitizer.clean(body, guide_log=job.guide_log, decisions_href=job.decisions_href)
+        return Converted(ident=job.ident, body=clean, text=page_text(clean), decisions=found.decisions,
                          files=found.files, outside=found.outside, dropped=found.dropped,
                          title=title, titled=titled)
+
+    def _export(self, notebook: dict[str, Any], name: str, cwd: str) -> str:
+        node = self._nbformat.from_dict(notebook)
+        self._rejoin_lines(node)  # sources and outputs stored as lists of lines
+        body, _ = self._exporter.from_notebook_node(node, resources={"metadata": {"name": name, "path": cwd}})
+        return body
 
     def _execute(self, nb: dict[str, Any], job: Job) -> dict[str, Any]:
         from nbclient import NotebookClient
@@ -197,6 +273,26 @@ class Converter:
         return node
 
 
+def _read(path: str, digest: str) -> bytes:
+    """The notebook's bytes, provided they are still the ones the build keyed."""
+    raw = Path(path).read_bytes()
+    if digest and hashlib.sha256(raw).hexdigest() != digest:
+        raise _Changed("changed while the site was being built; build again")
+    return raw
+
+
+def _read_data(job: Job) -> dict[str, Any]:
+    if not job.data_path or job.data_digest is None:
+        return {}
+    try:
+        raw = Path(job.data_path).read_bytes()
+    except FileNotFoundError:
+        raise _Changed("its data file was removed while the site was being built; build again")
+    if hashlib.sha256(raw).hexdigest() != job.data_digest:
+        raise _Changed("its data file changed while the site was being built; build again")
+    return parse_data(raw, job.data_path)
+
+
 def _reason(exc: BaseException) -> str:
     ename = getattr(exc, "ename", None)
     if ename:  # nbclient's CellExecutionError
@@ -213,20 +309,26 @@ def page_text(body: str) -> str:
     return _SPACE.sub(" ", text).strip()[:SEARCH_TEXT_LIMIT]
 
 
+def summary_of(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """The opening words of a page's text, cut at a word."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 # --- running many ---------------------------------------------------------------
 
 _worker: Converter | None = None
 
 
-def _init_worker() -> None:
+def _init_worker(bytecode_dir: str | None) -> None:
     global _worker
     import signal
 
-    # A forked worker inherits the parent's handlers (`adrkit serve` turns SIGTERM into a
-    # clean stop of the parent); a worker just ends.
+    # A worker just ends on SIGTERM (`adrkit serve` turns it into a clean stop of the parent).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     skip_slow_imports()
-    _worker = Converter()
+    _worker = Converter(Path(bytecode_dir) if bytecode_dir else None)
 
 
 def _convert_in_worker(job: Job) -> Converted:
@@ -239,40 +341,49 @@ def worker_count(jobs: int) -> int:
     return max(1, min(cpus, jobs))
 
 
-def convert_all(jobs: list[Job], *, parallel: bool | None = None,
-                progress: Callable[[int, int, Converted], None] | None = None) -> Iterator[Converted]:
+def pooled(total: int, parallel: bool | None) -> bool:
+    """Whether `total` jobs go to a process pool: `parallel`, or when there are many
+    and more than one core."""
+    if parallel is None:
+        return total >= POOL_THRESHOLD and worker_count(total) > 1
+    return parallel and worker_count(total) > 1
+
+
+def convert_all(jobs: list[Job], *, parallel: bool | None = None, bytecode_dir: Path | None = None,
+                converter: Converter | None = None) -> Iterator[Converted]:
     """Convert every job, in a process pool when there are enough of them and more than
     one core; yields results as they finish."""
-    total = len(jobs)
-    workers = worker_count(total)
-    if parallel is None:
-        parallel = total >= POOL_THRESHOLD and workers > 1
-    if not parallel or workers == 1:
-        converter = Converter()
-        for done, job in enumerate(jobs, start=1):
-            result = converter.convert(job)
-            if progress:
-                progress(done, total, result)
-            yield result
+    if not pooled(len(jobs), parallel):
+        converter = converter or Converter(bytecode_dir)
+        for job in jobs:
+            yield converter.convert(job)
         return
-    yield from _pooled(jobs, workers, progress)
+    yield from _pooled(jobs, worker_count(len(jobs)), bytecode_dir)
 
 
-def _pooled(jobs: list[Job], workers: int,
-            progress: Callable[[int, int, Converted], None] | None) -> Iterable[Converted]:
+def _pooled(jobs: list[Job], workers: int, bytecode_dir: Path | None) -> Iterator[Converted]:
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    method = "forkserver" if "forkserver" in methods else ("fork" if "fork" in methods else None)
+    context = multiprocessing.get_context(method)
     # Larger notebooks first, so no worker is left with one big notebook at the end.
-    ordered = sorted(jobs, key=lambda j: len(j.raw), reverse=True)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_init_worker) as pool:
-        futures: list[Future[Converted]] = [pool.submit(_convert_in_worker, job) for job in ordered]
-        from concurrent.futures import as_completed
+    todo = iter(sorted(jobs, key=lambda j: j.size, reverse=True))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(str(bytecode_dir) if bytecode_dir else None,)) as pool:
+        running: set[Future[Converted]] = set()
 
-        for done, future in enumerate(as_completed(futures), start=1):
-            result = future.result()
-            if progress:
-                progress(done, len(futures), result)
-            yield result
+        def refill() -> None:
+            while len(running) < workers * _IN_FLIGHT:
+                job = next(todo, None)
+                if job is None:
+                    return
+                running.add(pool.submit(_convert_in_worker, job))
+
+        refill()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                running.discard(future)
+                yield future.result()
+            refill()

@@ -5,21 +5,20 @@ A guide is any top-level `*.ipynb` of a guides folder (`adrkit build --guides DI
 `site: {guides: [...]}` in `.adrkit.yaml`, relative to the project root); subfolders
 are not searched, since they may hold whole example decision logs. A guide needs no
 front matter and may have any file name. It becomes `guides/<slug>.html`, titled by
-its first markdown H1 (else its file name), with its code shown.
+its first markdown H1 (else its file name), with its code shown. A guide goes through
+the same stages as a decision (`adrkit.publish.model`: a `Source` of kind GUIDE, then
+a `Page`).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from adrkit.core.decision import slugify
 from adrkit.formats.notebook import cell_text
-from adrkit.publish.report import Problem
 
-__all__ = ["GuidePage", "guide_slug", "guide_title", "guide_notebooks", "GUIDES_DIR"]
+__all__ = ["guide_slug", "guide_title", "guide_notebooks", "GUIDES_DIR"]
 
 GUIDES_DIR = "guides"
 
@@ -66,38 +65,3 @@ def guide_notebooks(folder: Path, skip: set[Path] | None = None) -> list[Path]:
                 and path.resolve() not in skip):
             found.append(path)
     return sorted(found, key=lambda p: (p.name.casefold(), p.name))
-
-
-@dataclass
-class GuidePage:
-    """One published guide."""
-
-    slug: str
-    path: Path
-    folder: Path
-    title: str
-    titled: bool = False  # the body starts with its own H1
-    body: str = ""
-    text: str = ""
-    mentions: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def file(self) -> str:
-        """The guide's file in the site."""
-        return f"{GUIDES_DIR}/{self.slug}.html"
-
-    @property
-    def href(self) -> str:
-        """The guide's URL relative to the site root."""
-        return f"{GUIDES_DIR}/{self.local_href}"
-
-    @property
-    def local_href(self) -> str:
-        """The guide's URL relative to `guides/`."""
-        return f"{quote(self.slug, safe='')}.html"
-
-    @property
-    def stem(self) -> str:
-        return f"{GUIDES_DIR}/{self.slug}"

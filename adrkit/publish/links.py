@@ -1,59 +1,25 @@
 """The published decisions as a whole: which exist, how they point at each other.
 
-`Page` is one published decision (its record and its converted body). `SiteLinks`
-resolves a reference (a stem, or a number when it is unique) to a page, gathers each
-page's relations in both directions (supersedes, superseded by, typed links and their
+`SiteLinks` resolves a reference made by a page of one log (a stem, or a number when
+it is unique in that log; `other-log:0007` or `other-log:0007-use-x` for a decision of
+another log of the project, or of an included site) to a page, gathers each page's
+relations in both directions (supersedes, superseded by, typed links and their
 reverses, mentions in the text), lists the edges of the decision graph, and reports
 references to decisions that do not exist as broken links.
+
+Every `Target.href` is relative to the site root (or absolute, for an included site).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import quote
+from dataclasses import dataclass
+from typing import Iterable
 
-from adrkit.core.status_rules import REVERSE_RELS
 from adrkit.core.decision import Decision, make_stem, parse_filename
+from adrkit.core.status_rules import REVERSE_RELS
+from adrkit.publish.model import Page, page_href
 from adrkit.publish.report import Problem
 
 __all__ = ["Page", "Target", "SiteLinks", "page_href"]
-
-
-def page_href(name: str) -> str:
-    """The relative URL of the page `name`.html: every character of the name that is not
-    unreserved is percent-encoded, so '#', '?', '/' and spaces stay part of the file name."""
-    return f"{quote(name, safe='')}.html"
-
-
-@dataclass
-class Page:
-    decision: Decision
-    path: Path
-    body: str = ""
-    text: str = ""
-    mentions: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    sections: list[list[str]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def stem(self) -> str:
-        return self.decision.stem
-
-    @property
-    def file(self) -> str:
-        """The page's file in the site, named after the record's stem."""
-        return f"{self.stem}.html"
-
-    @property
-    def href(self) -> str:
-        """The page's URL relative to the site root: the file name percent-encoded."""
-        return page_href(self.stem)
-
-    @property
-    def caption(self) -> str:
-        return f"{self.decision.label} {self.decision.title}"
 
 
 @dataclass(frozen=True)
@@ -69,15 +35,47 @@ def _label(rel: str) -> str:
     return rel.replace("-", " ").replace("_", " ").strip().capitalize() or "Related"
 
 
+class _Log:
+    """The pages of one log by stem and by (unique) number."""
+
+    def __init__(self) -> None:
+        self.by_stem: dict[str, object] = {}
+        self.by_number: dict[int, list[object]] = {}
+
+    def add(self, stem: str, number: int, item: object) -> None:
+        self.by_stem.setdefault(stem, item)
+        self.by_number.setdefault(number, []).append(item)
+
+    def find(self, ref: str) -> object | None:
+        item = self.by_stem.get(ref)
+        if item is not None:
+            return item
+        if ref.isdigit():
+            hits = self.by_number.get(int(ref), [])
+            return hits[0] if len(hits) == 1 else None
+        parsed = parse_filename(ref)
+        return self.by_stem.get(make_stem(*parsed)) if parsed else None
+
+
 class SiteLinks:
-    def __init__(self, pages: list[Page], unpublished: dict[str, Decision] | None = None):
+    """`pages` are the published decision pages of every log; `unpublished` the
+    decisions left out (drafts), as (log, decision); `remotes` the decisions of included
+    sites (`adrkit.publish.catalog.Remote`)."""
+
+    def __init__(self, pages: list[Page], unpublished: Iterable[tuple[str, Decision]] = (),
+                 remotes: Iterable[object] = (), *, multi: bool | None = None):
         self.pages = pages
-        self.by_stem = {p.stem: p for p in pages}
-        by_number: dict[int, list[Page]] = {}
+        self.multi = len({p.log for p in pages}) > 1 if multi is None else multi
+        self._logs: dict[str, _Log] = {}
         for page in pages:
-            by_number.setdefault(page.decision.number, []).append(page)
-        self.by_number = {n: ps[0] for n, ps in by_number.items() if len(ps) == 1}
-        self.unpublished = unpublished or {}
+            self._logs.setdefault(page.log, _Log()).add(page.stem, page.decision.number, page)
+        self._drafts: dict[str, _Log] = {}
+        for log, decision in unpublished:
+            self._drafts.setdefault(log, _Log()).add(decision.stem, decision.number, decision)
+        self._remote: dict[str, _Log] = {}
+        for remote in remotes:
+            if getattr(remote, "log", "") not in self._logs:
+                self._remote.setdefault(remote.log, _Log()).add(remote.stem, remote.number, remote)  # type: ignore[attr-defined]
         self._incoming: dict[str, list[tuple[str, Page]]] = {}
         for page in pages:
             d = page.decision
@@ -91,33 +89,56 @@ class SiteLinks:
                 self._add_incoming(stem, "referenced-by", page)
 
     def _add_incoming(self, ref: str, rel: str, source: Page) -> None:
-        page = self.resolve(ref)
+        page = self.resolve(ref, source.log)
         if page is not None and page is not source:
-            self._incoming.setdefault(page.stem, []).append((rel, source))
+            self._incoming.setdefault(page.ident, []).append((rel, source))
 
-    def resolve(self, ref: str) -> Page | None:
-        """The page a reference names: its stem ('0003-use-x', also '3-use-x', a file
-        name), or its number when only one decision has it."""
+    def _split(self, ref: str, log: str) -> tuple[str, str]:
+        """(log, reference inside it): `name:ref` names another log when a log or an
+        included site has that name."""
         ref = str(ref).strip()
-        page = self.by_stem.get(ref)
-        if page is not None:
-            return page
-        if ref.isdigit():
-            return self.by_number.get(int(ref))
-        parsed = parse_filename(ref)
-        return self.by_stem.get(make_stem(*parsed)) if parsed else None
+        name, sep, rest = ref.partition(":")
+        if sep and rest and (name in self._logs or name in self._remote or name in self._drafts):
+            return name, rest.strip()
+        return log, ref
 
-    def target(self, ref: str, rel: str = "") -> Target:
-        page = self.resolve(ref)
+    def resolve(self, ref: str, log: str = "") -> Page | None:
+        """The page a reference made from `log` names: its stem ('0003-use-x', also
+        '3-use-x', a file name), or its number when only one decision of that log has
+        it; `other:0003` looks in the log `other`."""
+        name, rest = self._split(ref, log or self._default())
+        found = self._logs.get(name)
+        page = found.find(rest) if found is not None else None
+        return page if isinstance(page, Page) else None
+
+    def _default(self) -> str:
+        return next(iter(self._logs), "")
+
+    def caption(self, page: Page, seen_from: str) -> str:
+        """A page's caption as a page of `seen_from` shows it: prefixed by its log when
+        that is another one."""
+        return f"{page.log}:{page.caption}" if self.multi and page.log != seen_from else page.caption
+
+    def target(self, ref: str, rel: str = "", log: str = "") -> Target:
+        log = log or self._default()
+        page = self.resolve(ref, log)
         if page is not None:
-            return Target(page.caption, page.href, rel)
-        if ref in self.unpublished:
-            d = self.unpublished[ref]
-            return Target(f"{d.label} {d.title} (draft, not published)", None, rel)
+            return Target(self.caption(page, log), page.href, rel)
+        name, rest = self._split(ref, log)
+        remote = self._remote[name].find(rest) if name in self._remote else None
+        if remote is not None:
+            return Target(f"{name}:{remote.caption} ({remote.site})", remote.href, rel)  # type: ignore[attr-defined]
+        draft = self._drafts[name].find(rest) if name in self._drafts else None
+        if isinstance(draft, Decision):
+            return Target(f"{draft.label} {draft.title} (draft, not published)", None, rel)
         return Target(f"{ref} (not found)", None, rel)
 
-    def exists(self, ref: str) -> bool:
-        return self.resolve(ref) is not None or ref in self.unpublished
+    def exists(self, ref: str, log: str = "") -> bool:
+        log = log or self._default()
+        if self.resolve(ref, log) is not None:
+            return True
+        name, rest = self._split(ref, log)
+        return any(name in where and where[name].find(rest) is not None for where in (self._remote, self._drafts))
 
     def relations(self, page: Page) -> list[tuple[str, list[Target]]]:
         """Outgoing then incoming relations, grouped by label, each target once."""
@@ -132,15 +153,15 @@ class SiteLinks:
             seen.add(key)
             groups.setdefault(label, []).append(target)
 
-        d = page.decision
+        d, log = page.decision, page.log
         for stem in d.supersedes:
-            add("supersedes", self.target(stem, "supersedes"))
+            add("supersedes", self.target(stem, "supersedes", log))
         for stem in d.superseded_by:
-            add("superseded-by", self.target(stem, "superseded-by"))
+            add("superseded-by", self.target(stem, "superseded-by", log))
         for link in d.links:
-            add(link.rel, self.target(link.target, link.rel))
-        for rel, source in self._incoming.get(page.stem, []):
-            add(rel, Target(source.caption, source.href, rel))
+            add(link.rel, self.target(link.target, link.rel, log))
+        for rel, source in self._incoming.get(page.ident, []):
+            add(rel, Target(self.caption(source, log), source.href, rel))
         order = {"Supersedes": 0, "Superseded by": 1, "Referenced by": 99}
         return sorted(groups.items(), key=lambda kv: order.get(kv[0], 50))
 
@@ -148,32 +169,32 @@ class SiteLinks:
         d = page.decision
         refs = list(d.superseded_by) + [l.target for l in d.links
                                         if l.rel in ("superseded-by", "replaced-by")]
-        return [self.target(ref) for ref in dict.fromkeys(refs)]
+        return [self.target(ref, log=page.log) for ref in dict.fromkeys(refs)]
 
     def edges(self) -> list[tuple[Page, str, Page]]:
         """(source, rel, target) for the graph: supersession and typed links, once each
         (a link and its stated reverse count as one)."""
         out: list[tuple[Page, str, Page]] = []
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[tuple[str, str], str]] = set()
         for page in self.pages:
             d = page.decision
             pairs = [(stem, "supersedes") for stem in d.supersedes]
             pairs += [(l.target, l.rel) for l in d.links
                       if l.rel not in ("superseded-by", "supersedes")]
             for ref, rel in pairs:
-                target = self.resolve(ref)
+                target = self.resolve(ref, page.log)
                 if target is None or target is page:
                     continue
-                key = tuple(sorted((page.stem, target.stem)))
+                key = tuple(sorted((page.ident, target.ident)))
                 if (key, rel) in seen or (key, REVERSE_RELS.get(rel, "")) in seen:  # type: ignore[comparison-overlap]
                     continue
                 seen.add((key, rel))  # type: ignore[arg-type]
                 out.append((page, rel, target))
             for ref in d.superseded_by:
-                target = self.resolve(ref)
+                target = self.resolve(ref, page.log)
                 if target is None or target is page:
                     continue
-                key = tuple(sorted((page.stem, target.stem)))
+                key = tuple(sorted((page.ident, target.ident)))
                 if (key, "supersedes") not in seen:  # type: ignore[comparison-overlap]
                     seen.add((key, "supersedes"))  # type: ignore[arg-type]
                     out.append((target, "supersedes", page))
@@ -182,16 +203,16 @@ class SiteLinks:
     def broken(self, page: Page) -> list[Problem]:
         """Broken-link warnings for one page: front matter targets and links in the text."""
         problems = []
-        d = page.decision
+        d, log = page.decision, page.log
         fields = [("supersedes", s) for s in d.supersedes] + [("superseded-by", s) for s in d.superseded_by]
         fields += [("links", l.target) for l in d.links]
         for where, ref in fields:
-            if not self.exists(ref):
+            if not self.exists(ref, log):
                 problems.append(Problem("broken-link", f"'{ref}' is not a decision in this log",
                                         str(page.path), where,
                                         "fix the reference or run 'adrkit list' to see the stems"))
         for ref in page.mentions:
-            if not self.exists(ref):
+            if not self.exists(ref, log):
                 problems.append(Problem("broken-link", f"the text links to '{ref}', which is not a decision "
                                         "in this log", str(page.path), "text",
                                         "fix the link or remove it"))

@@ -27,7 +27,7 @@ from typing import Any
 from adrkit.storage.atomic import UMASK
 from adrkit.core.errors import UsageError
 
-__all__ = ["SiteWriter", "MARKER", "check_out_dir"]
+__all__ = ["SiteWriter", "MARKER", "check_out_dir", "site_intact"]
 
 MARKER = ".adrkit-site"
 _FOLDER_MODE = 0o777 & ~UMASK
@@ -50,13 +50,31 @@ def check_out_dir(out: Path, protected: list[Path]) -> None:
                              fix="give a new or empty folder, or remove this one first")
 
 
+def site_intact(out: Path, manifest: dict[str, list[Any]]) -> bool:
+    """True when the folder `out` holds every file of `manifest` as it was written
+    (same size and mtime), so a build with nothing new to write can leave it alone."""
+    out = Path(os.path.realpath(Path(out).absolute()))
+    if not manifest or not (out / MARKER).is_file():
+        return False
+    for rel, entry in manifest.items():
+        try:
+            st = os.stat(out / rel)
+        except OSError:
+            return False
+        if st.st_size != entry[1] or st.st_mtime_ns != entry[2]:
+            return False
+    return True
+
+
 class SiteWriter:
     """Collects files under a staging folder, then swaps it in for the output folder.
 
-    `previous` is the manifest of the last build (path -> [sha256, size, mtime_ns]); a
-    file whose new content has the same hash, and whose old copy is untouched since,
-    is hard-linked from the current site instead of written again. Files are never
-    changed in place, so sharing them between the old and the new site is safe."""
+    `previous` is the manifest of the last build (path -> [sha256, size, mtime_ns,
+    render key]); a file whose new content has the same hash, and whose old copy is
+    untouched since, is hard-linked from the current site instead of written again.
+    `keep(rel, key)` does the same without the content, when the caller knows from `key`
+    (a hash of everything the file is made from) that it would come out the same. Files
+    are never changed in place, so sharing them between the old and the new site is safe."""
 
     def __init__(self, out: Path, previous: dict[str, list[Any]] | None = None):
         # A symbolic link as the output folder stays a link: the site is built beside
@@ -72,31 +90,44 @@ class SiteWriter:
         self.written = 0
         self.linked = 0
 
-    def write(self, rel: str, data: str | bytes) -> None:
+    def write(self, rel: str, data: str | bytes, key: str = "") -> None:
         if isinstance(data, str):
             data = data.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()
         path = self._target(rel)
         before = self._previous.get(rel)
-        if before and before[0] == digest:
-            old = self.out / rel
-            try:
-                st = os.stat(old)
-                if st.st_size == before[1] and st.st_mtime_ns == before[2]:
-                    os.link(old, path)
-                    self.manifest[rel] = before
-                    self.linked += 1
-                    return
-            except OSError:
-                pass
+        if before and before[0] == digest and self._link(rel, path, before, key):
+            return
         with open(path, "wb") as fh:
             fh.write(data)
         st = os.stat(path)
-        self.manifest[rel] = [digest, st.st_size, st.st_mtime_ns]
+        self.manifest[rel] = [digest, st.st_size, st.st_mtime_ns, key]
         self.written += 1
 
-    def copy(self, rel: str, source: Path) -> None:
-        self.write(rel, Path(source).read_bytes())
+    def keep(self, rel: str, key: str) -> bool:
+        """Take `rel` from the current site when the last build wrote it from the same
+        `key` and it is untouched since; False when it must be written."""
+        before = self._previous.get(rel)
+        if not key or not before or len(before) < 4 or before[3] != key:
+            return False
+        return self._link(rel, self._target(rel), before, key)
+
+    def _link(self, rel: str, path: Path, before: list[Any], key: str) -> bool:
+        old = self.out / rel
+        try:
+            st = os.stat(old)
+            if st.st_size != before[1] or st.st_mtime_ns != before[2]:
+                return False
+            os.link(old, path)
+        except OSError:
+            return False
+        self.manifest[rel] = [before[0], before[1], before[2], key]
+        self.linked += 1
+        return True
+
+    def copy(self, rel: str, source: Path, key: str = "") -> None:
+        if not self.keep(rel, key):
+            self.write(rel, Path(source).read_bytes(), key)
 
     def _target(self, rel: str) -> Path:
         path = (self.stage / rel)

@@ -1,25 +1,34 @@
 """Stage 5, the human-readable pages: each decision, the index, the timeline, the graph,
-and each guide with the guides list (one folder down, in `guides/`: every link from a
-page there to the rest of the site is prefixed with `root`, '../').
+and each guide with the guides list.
 
 Pages are Jinja templates in `templates/site/` with autoescaping on, so every string
-from a record (title, tags, names, status) is escaped; the only markup inserted as is
-is a body or a drawing that has been through the sanitizer. Every page carries the
-same Content-Security-Policy, links one stylesheet, and uses relative URLs only.
+from a record or an included site (title, tags, names, status) is escaped; the only
+markup inserted as is is a body or a drawing that has been through the sanitizer.
+Every page carries the same Content-Security-Policy, links one stylesheet, and uses
+relative URLs only.
+
+Each page is rendered in two steps: a method named after the page (`decision`,
+`index`, `timeline`...) gathers its context, everything the template shows except a
+page's body, and `render(context, body)` fills the template. The context alone (with the
+body's cache key) tells the build whether a page it wrote before would come out the same. Links in a
+context are relative to the site root; a page one folder down (a guide, or a decision
+of a site with several logs) shows them through the `at` filter, which prefixes `root`
+('../') to every relative URL.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from adrkit.about import __version__
-from adrkit.publish.guides import GuidePage
-from adrkit.publish.links import Page, SiteLinks, Target
-from adrkit.publish.renders import GraphEdge, GraphNode
+from adrkit.core.decision import STATUSES
+from adrkit.publish.links import SiteLinks, Target
+from adrkit.publish.model import Page
 
-__all__ = ["SiteRenderer", "CSP", "SiteSettings"]
+__all__ = ["SiteRenderer", "CSP", "SiteSettings", "TEMPLATES"]
 
 # No inline script anywhere, nothing from another host. Inline style attributes (from
 # tables in notebook outputs, already filtered to harmless properties) are allowed,
@@ -29,6 +38,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 
        "form-action 'self'")
 
 TEMPLATES = Path(__file__).with_name("templates") / "site"
+_ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 @dataclass
@@ -38,6 +48,21 @@ class SiteSettings:
     lang: str = "en"
     drafts: bool = False
     guides: bool = False  # the site has guides: the navigation links to them
+    multi: bool = False   # the site has several logs: pages name the log of a decision
+
+    def key(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+def _at(context: Any, href: str) -> str:
+    """`href` (relative to the site root) as seen from the page being rendered."""
+    if not href or _ABSOLUTE.match(href) or href.startswith(("#", "/")):
+        return href
+    return f"{context.get('root', '')}{href}"
+
+
+def _target(target: Target) -> dict[str, Any]:
+    return {"text": target.text, "href": target.href, "rel": target.rel}
 
 
 class SiteRenderer:
@@ -56,68 +81,80 @@ class SiteRenderer:
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
             undefined=jinja2.StrictUndefined, bytecode_cache=cache)
+        self.env.filters["at"] = jinja2.pass_context(_at)
         self._templates: dict[str, Any] = {}
         self._common = {"site_title": settings.title, "logo": settings.logo, "csp": CSP,
                         "version": __version__, "lang": settings.lang, "has_guides": settings.guides,
                         "root": ""}
 
-    def _render(self, name: str, **context: Any) -> str:
+    def render(self, context: dict[str, Any], body: str = "", page: Page | None = None) -> str:
+        """The page of `context` (from one of the methods below), with `body` (a
+        decision's or a guide's converted notebook)."""
+        name = context["template"]
         template = self._templates.get(name)
         if template is None:
             template = self._templates[name] = self.env.get_template(name)
-        return template.render({**self._common, **context})
+        extra: dict[str, Any] = {"body": body}
+        if page is not None and name == "decision.html.j2":
+            d = page.decision
+            extra.update(d=d, people=[("Decision-makers", d.decision_makers), ("Consulted", d.consulted),
+                                      ("Informed", d.informed)],
+                         history=[{"status": h.status, "date": h.date} for h in d.status_history])
+        return template.render({**self._common, **context, **extra})
 
     # --- one decision ---------------------------------------------------------
-    def decision(self, page: Page, links: SiteLinks, prev: Page | None, next: Page | None) -> str:
+    def decision(self, page: Page, links: SiteLinks, prev: Page | None, next: Page | None) -> dict[str, Any]:
         d = page.decision
         banner = None
         if d.status in ("superseded", "deprecated"):
-            targets = links.successors(page)
             text = ("This decision has been superseded." if d.status == "superseded"
                     else "This decision is deprecated.")
-            banner = {"text": text, "targets": targets}
-        people = [("Decision-makers", d.decision_makers), ("Consulted", d.consulted),
-                  ("Informed", d.informed)]
-        return self._render(
-            "decision.html.j2", active="", d=d, banner=banner, people=people,
-            history=[{"status": h.status, "date": h.date} for h in d.status_history],
-            relations=links.relations(page), body=page.body, error=page.error,
-            prev=Target(prev.caption, prev.href) if prev else None,
-            next=Target(next.caption, next.href) if next else None)
+            banner = {"text": text, "targets": [_target(t) for t in links.successors(page)]}
+        return {"template": "decision.html.j2", "active": "", "root": page.root, "key": page.key,
+                "banner": banner, "error": page.error, "log": page.log if links.multi else "",
+                "relations": [[label, [_target(t) for t in targets]] for label, targets in links.relations(page)],
+                "prev": {"text": prev.caption, "href": prev.href} if prev else None,
+                "next": {"text": next.caption, "href": next.href} if next else None}
 
     # --- the index ------------------------------------------------------------
-    def index(self, pages: list[Page], guides: list[GuidePage] | None = None) -> str:
+    def index(self, pages: list[Page], guides: list[Page], remotes: list[Any], logs: list[dict[str, Any]],
+                      scripts: list[str], multi: bool) -> dict[str, Any]:
         rows = []
         tags: set[str] = set()
         for page in pages:
             d = page.decision
             tags.update(d.tags)
-            rows.append({"stem": d.stem, "number": d.number, "label": d.label, "title": d.title,
-                         "status": d.status, "date": d.date, "tags": d.tags, "href": page.href,
+            rows.append({"id": page.ident if multi else d.stem, "stem": d.stem, "log": page.log,
+                         "number": d.number, "label": d.label, "title": d.title, "status": d.status,
+                         "date": d.date, "tags": list(d.tags), "href": page.href, "site": "",
                          "tags_json": json.dumps(d.tags, ensure_ascii=False)})
-        present = {p.decision.status for p in pages}
-        from adrkit.core.decision import STATUSES
-
+        for remote in remotes:
+            tags.update(remote.tags)
+            rows.append({"id": remote.ident, "stem": remote.stem, "log": remote.log, "number": remote.number,
+                         "label": remote.label, "title": remote.title, "status": remote.status,
+                         "date": remote.date, "tags": list(remote.tags), "href": remote.href, "site": remote.site,
+                         "tags_json": json.dumps(list(remote.tags), ensure_ascii=False)})
+        present = {r["status"] for r in rows}
         statuses = [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
-        return self._render("index.html.j2", active="index", rows=rows, statuses=statuses,
-                            tags=sorted(tags, key=str.lower), drafts=self.settings.drafts,
-                            guides=[{"stem": g.stem, "title": g.title, "href": g.href} for g in guides or []])
+        return {"template": "index.html.j2", "active": "index", "rows": rows, "statuses": statuses,
+                "tags": sorted(tags, key=str.lower), "drafts": self.settings.drafts, "logs": logs,
+                "show_logs": len(logs) > 1, "scripts": scripts, "published": len(pages),
+                "guides": [{"stem": g.stem, "title": g.title, "href": g.href} for g in guides]}
 
     # --- guides ------------------------------------------------------------------
-    def guide(self, page: GuidePage, prev: GuidePage | None, next: GuidePage | None) -> str:
-        return self._render(
-            "guide.html.j2", active="guides", root="../", g=page, body=page.body,
-            source=page.path.name,
-            prev=Target(prev.title, prev.local_href) if prev else None,
-            next=Target(next.title, next.local_href) if next else None)
+    def guide(self, page: Page, prev: Page | None, next: Page | None) -> dict[str, Any]:
+        return {"template": "guide.html.j2", "active": "guides", "root": "../", "key": page.key,
+                "g": {"title": page.title, "titled": page.titled}, "source": page.path.name,
+                "prev": {"text": prev.title, "href": prev.local_href} if prev else None,
+                "next": {"text": next.title, "href": next.local_href} if next else None}
 
-    def guides(self, guides: list[GuidePage]) -> str:
+    def guides(self, guides: list[Page]) -> dict[str, Any]:
         items = [{"title": g.title, "href": g.local_href, "source": g.path.name,
-                  "summary": _summary(g.text, g.title)} for g in guides]
-        return self._render("guides.html.j2", active="guides", root="../", items=items)
+                  "summary": _summary(g.summary, g.title)} for g in guides]
+        return {"template": "guides.html.j2", "active": "guides", "root": "../", "items": items}
 
     # --- the timeline -----------------------------------------------------------
-    def timeline(self, pages: list[Page]) -> str:
+    def timeline(self, pages: list[Page]) -> dict[str, Any]:
         ordered = sorted(pages, key=lambda p: (p.decision.date or "", p.decision.number), reverse=True)
         years: dict[str, list[dict[str, Any]]] = {}
         for page in ordered:
@@ -126,22 +163,17 @@ class SiteRenderer:
             events = [{"status": h.status, "date": h.date} for h in d.status_history
                       if h.date and h.date != d.date]
             years.setdefault(year, []).append({"date": d.date, "label": d.label, "title": d.title,
-                                               "status": d.status, "href": page.href,
-                                               "events": events})
-        return self._render("timeline.html.j2", active="timeline", years=list(years.items()))
+                                               "status": d.status, "href": page.href, "events": events,
+                                               "log": page.log if self.settings.multi else ""})
+        return {"template": "timeline.html.j2", "active": "timeline", "years": [[y, items] for y, items in years.items()]}
 
     # --- the graph ----------------------------------------------------------------
-    def graph_parts(self, pages: list[Page], links: SiteLinks) -> tuple[list[GraphNode], list[GraphEdge]]:
-        nodes = [GraphNode(p.stem, p.decision.label, p.decision.title, p.decision.status) for p in pages]
-        edges = [GraphEdge(s.stem, rel, t.stem) for s, rel, t in links.edges()]
-        return nodes, edges
-
-    def graph(self, pages: list[Page], links: SiteLinks, svg: str, note: str) -> str:
-        edges = [{"source": s.caption, "source_href": s.href, "rel": rel.replace("-", " "),
-                  "target": t.caption, "target_href": t.href} for s, rel, t in links.edges()]
-        return self._render("graph.html.j2", active="graph", svg=svg, note=note,
-                            nodes=len(pages), edges=edges)
-
+    def graph(self, pages: list[Page], links: SiteLinks, drawings: list[Any]) -> dict[str, Any]:
+        edges = [{"source": links.caption(s, ""), "source_href": s.href, "rel": rel.replace("-", " "),
+                  "target": links.caption(t, ""), "target_href": t.href} for s, rel, t in links.edges()]
+        notes = list(dict.fromkeys(d.note for d in drawings))
+        return {"template": "graph.html.j2", "active": "graph", "svgs": [d.svg for d in drawings],
+                "note": "; ".join(notes), "nodes": len(pages), "edges": edges}
 
 
 def _summary(text: str, title: str, limit: int = 220) -> str:

@@ -1,19 +1,23 @@
-"""What a build tells its user: warnings, failures and the summary.
+"""What a build tells its user: progress, warnings, failures and the summary.
 
 A `Problem` is one line, in the shape of adrkit's errors: the file, the field or
 place, what is wrong and how to fix it. Problems are plain data so worker processes
 can return them and the page cache can keep them.
+
+A `Progress` is told what a build is doing: a note now and then, and a count for long
+steps (converting, writing pages). The default says nothing; the command line shows a
+bar on a terminal and plain lines otherwise (`adrkit.cli.progress`).
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-__all__ = ["Problem", "BuildReport", "WARNING_KINDS"]
+__all__ = ["Problem", "BuildReport", "WARNING_KINDS", "Progress", "as_progress"]
 
 # The kinds of warning `--strict` turns into failure.
-WARNING_KINDS = ("broken-link", "missing-section", "invalid-data", "stale-data", "remote-image",
+WARNING_KINDS = ("include", "broken-link", "missing-section", "invalid-data", "stale-data", "remote-image",
                  "unreadable", "conversion", "config", "unknown-status", "duplicate-number")
 
 
@@ -80,3 +84,49 @@ class BuildReport:
         if self.failures:
             parts.append(f"{len(self.failures)} failed")
         return ", ".join(parts) + f" in {self.seconds:.2f} s -> {self.out}"
+
+
+class Progress:
+    """Told what a build is doing; says nothing (subclass it to show something)."""
+
+    def note(self, message: str) -> None:
+        """A line about the build ('converting 120 notebooks on 2 cores')."""
+
+    def start(self, what: str, total: int) -> None:
+        """A long step begins: `total` things to do."""
+
+    def advance(self, done: int) -> None:
+        """`done` of the step's things are done."""
+
+    def finish(self) -> None:
+        """The step is over."""
+
+
+class _Lines(Progress):
+    """A progress that hands its notes, and a line at each tenth of a long step, to a
+    function taking one line of text."""
+
+    def __init__(self, say: Callable[[str], None]):
+        self._say = say
+        self._what, self._total, self._next = "", 0, 0
+
+    def note(self, message: str) -> None:
+        self._say(message)
+
+    def start(self, what: str, total: int) -> None:
+        self._what, self._total = what, total
+        self._next = max(1, total // 10)
+
+    def advance(self, done: int) -> None:
+        if self._total >= 20 and done >= self._next and done < self._total:
+            self._say(f"{self._what}: {done}/{self._total}")
+            self._next = done + max(1, self._total // 10)
+
+
+def as_progress(progress: Progress | Callable[[str], None] | None) -> Progress:
+    """`progress` as a `Progress`: None says nothing, a function gets lines of text."""
+    if progress is None:
+        return Progress()
+    if isinstance(progress, Progress):
+        return progress
+    return _Lines(progress)

@@ -134,6 +134,7 @@ class Sanitizer:
         self._found = Found()
         self._base = ""
         self._guide_log: str | None = None
+        self._decisions_href = "../"
         self._cleaner = nh3.Cleaner(
             tags=_HTML_TAGS | _SVG_TAGS,
             clean_content_tags=_CLEAN_CONTENT_TAGS,
@@ -165,13 +166,15 @@ class Sanitizer:
         is then cleaned as a whole by `clean`."""
         return self._isolator.clean(html) if html else ""
 
-    def clean(self, html: str, base: str = "", *, guide_log: str | None = None) -> tuple[str, Found]:
+    def clean(self, html: str, base: str = "", *, guide_log: str | None = None,
+              decisions_href: str = "../") -> tuple[str, Found]:
         """Sanitize `html`; relative URLs are taken relative to `base`, the folder of the
         notebook inside the decision folder ('' for the folder itself). With `guide_log`
         (the decision folder relative to a guide's folder) links are rewritten for a
-        guide page."""
+        guide page, to that log's pages at `decisions_href` (seen from `guides/`)."""
         self._found = Found()
         self._base = base
+        self._decisions_href = decisions_href
         self._guide_log = posixpath.normpath(guide_log) if guide_log is not None else None
         try:
             out = self._cleaner.clean(html)
@@ -264,7 +267,7 @@ class Sanitizer:
             if match and (posixpath.dirname(joined) or ".") == self._guide_log:
                 stem = match.group("stem")
                 self._found.decisions.append(stem)
-                return f"../{quote(stem)}.html{frag}"
+                return f"{self._decisions_href}{quote(stem)}.html{frag}"
             if match and name.endswith(".html"):
                 return None  # a page of another log's site (a drawn graph in an output)
             if "/" not in joined and name.endswith(".ipynb") and joined != "..":

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from adrkit.storage.log import DecisionLog
+from adrkit.storage.project import project_of
 from adrkit.publish.build import BuildOptions, build_site, guide_folders
 from adrkit.publish.report import BuildReport
 
@@ -31,7 +32,8 @@ def snapshot(log: DecisionLog, guides: list[Path] | None = None) -> dict[str, tu
     """(mtime, size) of every file a build reads, to notice changes; `guides` are the
     guide folders."""
     seen: dict[str, tuple[int, int]] = {}
-    folders = [log.dir, log.dir / "templates", *(guides or [])]
+    logs = [lg.dir for lg in project_of(log).logs] or [log.dir]
+    folders = [*logs, *(d / "templates" for d in logs), *(guides or [])]
     for folder in folders:
         try:
             entries = list(os.scandir(folder))
@@ -115,7 +117,7 @@ def _watch(log: DecisionLog, options: BuildOptions, say: Callable[[str], None],
 
     def folders() -> list[Path]:
         try:
-            return guide_folders(log, options, [])
+            return guide_folders(log, options.guides, [])
         except AdrkitError:
             return []
 

@@ -1,21 +1,31 @@
 """Checks over the whole decision log: every finding names the file, the field and the fix.
 
-`lint_log` reads every record once and runs each check as a small function over the
-records. Findings are data (`Finding`); the command line prints them or emits JSON.
+`lint_log` reads every record once, through the record index (only notebooks changed
+since the last run are parsed again, see `adrkit.storage.records`), and runs each check
+as a small function over the records. A data file's findings are kept the same way.
+Findings are data (`Finding`); the command line prints them or emits JSON.
+
+A reference to a decision of another log of the project (`payments:0007-use-x`, or
+`payments:7`) is checked against that log (`others`: the stems of every other log).
 """
 from __future__ import annotations
 
+import json
+import os
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from adrkit.storage.datafile import read_data
+from adrkit.formats.datafile import parse_data
 from adrkit.core.errors import AdrkitError
 from adrkit.core.status_rules import REVERSE_RELS
 from adrkit.core.decision import STATUSES, parse_filename
-from adrkit.formats.notebook import cell_text, load_template, sections_of
+from adrkit.formats.notebook import load_template
+from adrkit.storage.config import LOG_NAME
 from adrkit.storage.log import DecisionLog, Record
+from adrkit.storage.records import RecordIndex
+from adrkit.storage.statcache import digest_of
 
 __all__ = ["Finding", "lint_log", "CHECKS"]
 
@@ -73,6 +83,7 @@ def check_status(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
 
 def check_references(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     by_stem = {r.decision.stem: r for r in records}
+    others: dict[str, set[str]] = getattr(log, "others", None) or {}
     for rec in records:
         d = rec.decision
         refs = [("supersedes", t) for t in d.supersedes] + [("superseded-by", t) for t in d.superseded_by]
@@ -80,9 +91,32 @@ def check_references(records: list[Record], log: DecisionLog) -> Iterable[Findin
         for field, target in refs:
             if target == d.stem:
                 yield Finding(_name(rec), field, "links to itself", "remove the entry", "self-link")
+            elif ":" in target and target.split(":", 1)[0] in others:
+                name, ref = target.split(":", 1)
+                if not _in_log(ref, others[name]):
+                    yield Finding(_name(rec), field, f"'{ref}' is not a decision in the log '{name}'",
+                                  f"fix the reference (run 'adrkit list --log {name}')", "dangling-link")
+            elif _elsewhere(target, getattr(log, "log", log)):
+                continue  # a decision of another site (`adrkit build --include` checks it)
             elif target not in by_stem:
                 yield Finding(_name(rec), field, f"'{target}' is not a decision in {log.dir.name}/",
                               "fix the target's file stem or remove the entry", "dangling-link")
+
+
+def _elsewhere(target: str, log: DecisionLog) -> bool:
+    """`target` names a decision of a log this project does not have (`site:0007`),
+    such as another site's: lint cannot see it."""
+    name, sep, rest = target.partition(":")
+    return bool(sep and rest and LOG_NAME.match(name) and name != getattr(log, "name", ""))
+
+
+def _in_log(ref: str, stems: set[str]) -> bool:
+    """`ref` (a stem, or a number when one record has it) names one of `stems`."""
+    if ref in stems:
+        return True
+    if ref.isdigit():
+        return sum(1 for s in stems if parse_filename(s) and parse_filename(s)[0] == int(ref)) == 1  # type: ignore[index]
+    return False
 
 
 def check_two_sided(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
@@ -159,8 +193,7 @@ def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]
             yield Finding(_name(rec), "template", f"template '{name}' is not available",
                           "add it to templates/ or change 'template'", "unknown-template")
             continue
-        present = [(s.key, s.heading) for s in sections_of(rec.notebook)]
-        for section in template.missing_sections(present):  # type: ignore[union-attr]
+        for section in template.missing_sections(rec.sections):  # type: ignore[union-attr]
             yield Finding(_name(rec), "sections", f"missing required section '{section.heading}'",
                           f"add a markdown cell starting '{'#' * section.level} {section.heading}'",
                           "missing-section")
@@ -170,7 +203,7 @@ def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iter
     """adrkit rewrites front matter on status/supersede/link/renumber; YAML comments do
     not survive that, so say so before they are lost."""
     for rec in records:
-        lines = cell_text(rec.notebook["cells"][0]).splitlines()
+        lines = rec.front_matter_text.splitlines()
         if any(line.lstrip().startswith("#") or (" #" in line and not set("'\"") & set(line))
                for line in lines[1:-1]):
             yield Finding(_name(rec), "front matter", "holds a YAML comment, which adrkit drops when it "
@@ -180,7 +213,7 @@ def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iter
 
 def check_data_files(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     stems = {r.decision.stem for r in records}
-    for path in sorted(log.dir.glob("*.yaml")):
+    for path in _files(log.dir, ".yaml"):
         if not parse_filename(path.name):
             continue
         if path.is_dir():
@@ -191,12 +224,34 @@ def check_data_files(records: list[Record], log: DecisionLog) -> Iterable[Findin
             yield Finding(path.name, "file", "data file has no decision notebook beside it",
                           "rename it to match its notebook or delete it", "orphan-data", "warning")
             continue
+        yield from _data_findings(path, getattr(log, "index", None))
+
+
+_DATA_FINDINGS = "lint-data"
+
+
+def _data_findings(path: Path, index: RecordIndex | None) -> list[Finding]:
+    """The findings of one data file, kept in the record index while the file is
+    unchanged."""
+    known = index.facts(path, _DATA_FINDINGS) if index is not None else None
+    if known is not None and known[2] is not None:
         try:
-            data = read_data(path)
-        except AdrkitError as exc:
-            yield Finding(path.name, exc.where or "file", exc.message, exc.fix or "fix the YAML", "bad-data")
-            continue
-        yield from _validate_tables(path, data)
+            return [Finding(**f) for f in json.loads(known[2])]
+        except (ValueError, TypeError):
+            pass
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [Finding(path.name, "file", f"cannot be read: {exc.strerror}",
+                        "check the file and its permissions", "bad-data")]
+    try:
+        findings = list(_validate_tables(path, parse_data(raw, path)))
+    except AdrkitError as exc:
+        findings = [Finding(path.name, exc.where or "file", exc.message, exc.fix or "fix the YAML", "bad-data")]
+    if index is not None and known is not None:
+        index.remember(path, _DATA_FINDINGS, known[0], digest_of(raw),
+                       json.dumps([f.to_dict() for f in findings], ensure_ascii=False))
+    return findings
 
 
 def _validate_tables(path: Path, data: dict) -> Iterable[Finding]:
@@ -231,12 +286,42 @@ CHECKS = (check_duplicate_numbers, check_status, check_references, check_two_sid
           check_cycles, check_sections, check_front_matter_comments, check_data_files)
 
 
-def lint_log(log: DecisionLog) -> list[Finding]:
-    """Every finding over the log, unreadable files first, then per check."""
-    records, problems = log.load_all()
-    findings = [Finding(Path(p.path or log.dir).name, p.where or "file", p.message, p.fix or "fix the file",
-                        "unreadable") for p in problems]
-    for path in sorted(log.dir.glob("*.ipynb")):
+def _files(folder: Path, suffix: str) -> list[Path]:
+    """The entries of `folder` whose names end with `suffix`, by name."""
+    with os.scandir(folder) as it:
+        names = sorted(e.name for e in it if e.name.endswith(suffix))
+    return [folder / name for name in names]
+
+
+class _Scope:
+    """What the checks see of the log: its folder, its record index and the stems of
+    the project's other logs (for cross-log references)."""
+
+    def __init__(self, log: DecisionLog, index: RecordIndex, others: dict[str, set[str]]):
+        self.log, self.dir, self.index, self.others = log, log.dir, index, others
+        self.config = log.config
+
+
+def lint_log(log: DecisionLog, *, others: dict[str, set[str]] | None = None,
+             index: RecordIndex | None = None) -> list[Finding]:
+    """Every finding over the log, unreadable files first, then per check. `others`
+    maps the name of every other log of the project to its stems."""
+    own = index is None
+    index = index or RecordIndex(log)
+    try:
+        return _lint(_Scope(log, index, others or {}))
+    finally:
+        if own:
+            index.close()
+
+
+def _lint(scope: _Scope) -> list[Finding]:
+    log = scope.log
+    entries = scope.index.entries()
+    records = [e for e in entries if e.decision is not None]
+    findings = [Finding(e.path.name, e.error.where or "file", e.error.message, e.error.fix or "fix the file",
+                        "unreadable") for e in entries if e.error is not None]
+    for path in _files(log.dir, ".ipynb"):
         if path.is_dir():
             findings.append(Finding(path.name, "file", "is a folder named like a notebook",
                                     "rename or move it out of the log", "bad-file-name"))
@@ -245,5 +330,5 @@ def lint_log(log: DecisionLog) -> list[Finding]:
                                     "rename it (e.g. 0012-short-title.ipynb) or move it out of the log",
                                     "bad-file-name", "warning"))
     for check in CHECKS:
-        findings.extend(check(records, log))
+        findings.extend(check(records, scope))  # type: ignore[arg-type]
     return findings

@@ -1,8 +1,25 @@
 """The project's settings, `.adrkit.yaml`: where the decisions are, the default
 template, and how the site looks.
+
+A project keeps one decision log (`decisions: decisions`) or several (`logs:`, each
+with a name: the packages of a monorepo, or other repositories checked out beside),
+published together in one site:
+
+    decisions: decisions              # the log new records go to (one of `logs`)
+    logs:
+      platform: decisions
+      payments: services/payments/decisions
+      identity: {path: ../identity/docs/decisions, title: Identity team}
+    site:
+      include: [../partner/site/decisions.json]   # another team's published decisions
+
+A log's name is a short lower-case word: it names the log's folder in the site and the
+prefix of a cross-log reference (`payments:0007`).
 """
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,10 +27,25 @@ from typing import Any
 from adrkit.core.errors import FormatError
 from adrkit.formats import yamlio
 
-__all__ = ["CONFIG_NAME", "DEFAULT_DIR", "Config", "find_config"]
+__all__ = ["CONFIG_NAME", "DEFAULT_DIR", "Config", "LogSpec", "find_config", "RESERVED_LOG_NAMES",
+           "LOG_NAME"]
 
 CONFIG_NAME = ".adrkit.yaml"
 DEFAULT_DIR = "decisions"
+# A log's name: a folder of the site and the prefix of a cross-log reference.
+LOG_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+# Folders of the site a log's pages may not take.
+RESERVED_LOG_NAMES = frozenset({"assets", "guides", "files", "search"})
+
+
+@dataclass(frozen=True)
+class LogSpec:
+    """One decision log of the project: its name and folder (relative to the project
+    root; a log of another repository checked out beside may climb out with '..')."""
+
+    name: str
+    folder: str
+    title: str = ""
 
 
 @dataclass
@@ -27,11 +59,20 @@ class Config:
     site_logo: str | None = None
     site_out: str = "site"
     site_guides: list[str] = field(default_factory=list)
+    site_include: list[str] = field(default_factory=list)
+    logs: list[LogSpec] = field(default_factory=list)  # as written; empty: one log, `decisions`
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
         return self.root / CONFIG_NAME
+
+    def all_logs(self) -> list[LogSpec]:
+        """Every log of the project, in the order written (one, named after its folder,
+        when the settings list none)."""
+        if self.logs:
+            return list(self.logs)
+        return [LogSpec(default_log_name(self.decisions), self.decisions)]
 
     @classmethod
     def load(cls, path: Path) -> "Config":
@@ -53,12 +94,19 @@ class Config:
         if decisions.is_absolute() or ".." in decisions.parts:
             raise FormatError(f"'decisions: {decisions}' points outside the project", path=path,
                               where="decisions", fix="give a folder inside the project, e.g. 'decisions'")
-        known = {"decisions", "template", "site"}
-        return cls(root=path.parent, decisions=str(data.get("decisions") or DEFAULT_DIR),
+        logs = _logs(data.get("logs"), path)
+        default = str(data.get("decisions") or (logs[0].folder if logs else DEFAULT_DIR))
+        if logs and posixpath.normpath(default) not in {posixpath.normpath(s.folder) for s in logs}:
+            raise FormatError(f"'decisions: {default}' is not one of the folders under 'logs'", path=path,
+                              where="decisions", fix="name the folder of one of the logs, where new "
+                              "decisions go, or remove 'decisions'")
+        known = {"decisions", "template", "site", "logs"}
+        return cls(root=path.parent, decisions=default,
                    template=str(data.get("template") or "madr"),
                    site_title=str(site.get("title") or cls.site_title),
                    site_logo=site.get("logo"), site_out=str(site.get("out") or "site"),
                    site_guides=_guides(site.get("guides"), path),
+                   site_include=_includes(site.get("include"), path), logs=logs,
                    extra={k: v for k, v in data.items() if k not in known})
 
     def dump(self) -> str:
@@ -68,6 +116,11 @@ class Config:
             data["site"]["logo"] = self.site_logo
         if self.site_guides:
             data["site"]["guides"] = list(self.site_guides)
+        if self.site_include:
+            data["site"]["include"] = list(self.site_include)
+        if self.logs:
+            data["logs"] = {spec.name: ({"path": spec.folder, "title": spec.title} if spec.title
+                                        else spec.folder) for spec in self.logs}
         data.update(self.extra)
         return "# adrkit decision log settings\n" + yamlio.dump(data)
 
@@ -93,6 +146,73 @@ def _guides(value: Any, path: Path) -> list[str]:
                               where="site.guides", fix="give a folder inside the project, e.g. 'notebooks'")
         out.append(folder.as_posix())
     return out
+
+
+def default_log_name(folder: str) -> str:
+    """The name of a project's only log: its folder's name, as a log name."""
+    name = re.sub(r"[^a-z0-9_-]+", "-", Path(folder).name.lower()).strip("-_")
+    return name[:40] if name and LOG_NAME.match(name[:40]) else "decisions"
+
+
+_LOGS_FIX = ("write 'logs:' then indented 'NAME: FOLDER' lines, e.g. 'payments: services/payments/decisions' "
+             "(names: lower-case letters, digits, '-' and '_')")
+
+
+def _logs(value: Any, path: Path) -> list[LogSpec]:
+    """`logs`: a mapping of name to folder (or to {path, title}); a list of
+    {name, path, title} is read too."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if not isinstance(item, dict) or "name" not in item:
+                raise FormatError(f"'logs' holds {item!r}, not a named log", path=path, where="logs", fix=_LOGS_FIX)
+            items.append((item["name"], {k: v for k, v in item.items() if k != "name"}))
+    elif isinstance(value, dict):
+        items = list(value.items())
+    else:
+        raise FormatError("'logs' must be a mapping of log names to folders", path=path, where="logs", fix=_LOGS_FIX)
+    specs: list[LogSpec] = []
+    for name, spec in items:
+        name = str(name)
+        where = f"logs.{name}"
+        if not LOG_NAME.match(name):
+            raise FormatError(f"'{name}' is not a log name", path=path, where=where, fix=_LOGS_FIX)
+        if name in RESERVED_LOG_NAMES:
+            raise FormatError(f"'{name}' is a folder of the site and cannot name a log", path=path,
+                              where=where, fix="pick another name than " + ", ".join(sorted(RESERVED_LOG_NAMES)))
+        title = ""
+        if isinstance(spec, dict):
+            title = str(spec.get("title") or "")
+            spec = spec.get("path")
+        if not isinstance(spec, str) or not spec.strip():
+            raise FormatError(f"log '{name}' has no folder", path=path, where=where, fix=_LOGS_FIX)
+        folder = Path(spec.strip())
+        if folder.is_absolute():
+            raise FormatError(f"log '{name}' is given as an absolute path", path=path, where=where,
+                              fix="give the folder relative to .adrkit.yaml (a checkout beside it: '../other/decisions')")
+        if any(s.name == name for s in specs):
+            raise FormatError(f"log '{name}' is listed twice", path=path, where=where, fix="give each log its own name")
+        normal = posixpath.normpath(folder.as_posix())
+        if any(posixpath.normpath(s.folder) == normal for s in specs):
+            raise FormatError(f"folder '{spec}' is listed under two names", path=path, where=where,
+                              fix="list each folder once")
+        specs.append(LogSpec(name, folder.as_posix(), title))
+    return specs
+
+
+def _includes(value: Any, path: Path) -> list[str]:
+    """`site.include`: decisions.json files (paths relative to the project root, or URLs)
+    of other sites, listed in this site's index and search."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise FormatError("'site.include' must be a list of decisions.json paths or URLs", path=path,
+                          where="site.include", fix="write 'include:' then indented '- ../other/site/decisions.json' lines")
+    return [v.strip() for v in value]
 
 
 def find_config(start: Path) -> Config | None:

@@ -16,9 +16,9 @@ from typing import Any, Iterable
 
 from adrkit.core.decision import Decision, make_stem, parse_filename
 from adrkit.core.errors import AdrkitError, ConflictError, FormatError, NotFoundError, UsageError
-from adrkit.formats.notebook import dumps_notebook, read_decision, set_front_matter
+from adrkit.formats.notebook import cell_text, dumps_notebook, read_decision, sections_of, set_front_matter
 from adrkit.storage.atomic import create_new, write_all, write_atomic
-from adrkit.storage.config import CONFIG_NAME, DEFAULT_DIR, Config, find_config
+from adrkit.storage.config import CONFIG_NAME, DEFAULT_DIR, Config, default_log_name, find_config
 
 __all__ = ["Record", "DecisionLog", "find_log", "init_log"]
 
@@ -34,13 +34,35 @@ class Record:
     def data_path(self) -> Path:
         return self.path.with_suffix(".yaml")
 
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """(template key, heading) of each section heading, as `RecordEntry` has them."""
+        return [(s.key, s.heading) for s in sections_of(self.notebook)]
+
+    @property
+    def front_matter_text(self) -> str:
+        return cell_text(self.notebook["cells"][0]) if self.notebook.get("cells") else ""
+
 
 class DecisionLog:
-    """The folder of decision notebooks, and operations over all of it."""
+    """The folder of decision notebooks, and operations over all of it. `name` is the
+    log's name in the project's settings (its folder's name when they list none)."""
 
-    def __init__(self, directory: Path, config: Config | None = None):
+    def __init__(self, directory: Path, config: Config | None = None, name: str | None = None,
+                 title: str = ""):
         self.dir = Path(directory)
         self.config = config or Config(root=self.dir.parent, decisions=self.dir.name)
+        spec = None if name else self._spec()
+        self.name = name or (spec.name if spec else default_log_name(self.dir.name))
+        self.title = title or (spec.title if spec else "")
+
+    def _spec(self) -> Any:
+        """The entry of the settings' `logs` naming this folder, if any."""
+        here = os.path.normpath(os.path.abspath(self.dir))
+        for spec in self.config.all_logs():
+            if os.path.normpath(os.path.abspath(self.config.root / spec.folder)) == here:
+                return spec
+        return None
 
     # --- discovery ----------------------------------------------------------------
     def record_paths(self) -> list[Path]:

@@ -1,7 +1,8 @@
 /* adrkit site: filter, sort and search the decision index without a server.
-   The search index is window.ADRKIT_SEARCH, set by search-index.js (a plain script,
-   so it loads from file:// too). Guides matching the words are listed below the table.
-   Text from records is only ever set with textContent. */
+   The search index is window.ADRKIT_SEARCH, set by search-index.js and extended by
+   search/N.js on a large site (plain scripts, so they load from file:// too). Rows are
+   filtered by log (a site of several logs), status, tag and words. Guides matching the
+   words are listed below the table. Text from records is only ever set with textContent. */
 (function () {
   "use strict";
 
@@ -12,6 +13,7 @@
   var form = document.getElementById("filters");
   var q = document.getElementById("q");
   var status = document.getElementById("status");
+  var log = document.getElementById("log");
   var tag = document.getElementById("tag");
   var count = document.getElementById("count");
   var empty = document.getElementById("no-results");
@@ -26,7 +28,7 @@
   }
 
   rows.forEach(function (row) {
-    var doc = docs[row.getAttribute("data-stem")] || {};
+    var doc = docs[row.getAttribute("data-id") || row.getAttribute("data-stem")] || {};
     var tags = [];
     try { tags = JSON.parse(row.getAttribute("data-tags") || "[]"); } catch (e) { tags = []; }
     row._tags = tags;
@@ -59,9 +61,10 @@
 
   function apply() {
     var words = terms(q.value);
-    var wantStatus = status.value, wantTag = tag.value, shown = 0;
+    var wantStatus = status.value, wantTag = tag.value, wantLog = log ? log.value : "", shown = 0;
     rows.forEach(function (row) {
-      var ok = (!wantStatus || row.getAttribute("data-status") === wantStatus) &&
+      var ok = (!wantLog || row.getAttribute("data-log") === wantLog) &&
+               (!wantStatus || row.getAttribute("data-status") === wantStatus) &&
                (!wantTag || row._tags.indexOf(wantTag) >= 0);
       if (ok) {
         ok = words.every(function (w) { return row._head.indexOf(w) >= 0 || row._body.indexOf(w) >= 0; });
@@ -77,7 +80,7 @@
     empty.hidden = shown > 0;
     var guidesShown = 0;
     guides.forEach(function (item) {
-      var ok = words.length > 0 && !wantStatus && !wantTag && words.every(function (w) {
+      var ok = words.length > 0 && !wantStatus && !wantTag && !wantLog && words.every(function (w) {
         return item._head.indexOf(w) >= 0 || item._body.indexOf(w) >= 0;
       });
       item.hidden = !ok;
@@ -94,6 +97,7 @@
   function remember() {
     var params = [];
     if (q.value) { params.push("q=" + encodeURIComponent(q.value)); }
+    if (log && log.value) { params.push("log=" + encodeURIComponent(log.value)); }
     if (status.value) { params.push("status=" + encodeURIComponent(status.value)); }
     if (tag.value) { params.push("tag=" + encodeURIComponent(tag.value)); }
     var search = params.length ? "?" + params.join("&") : "";
@@ -128,10 +132,12 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   q.addEventListener("input", apply);
   status.addEventListener("change", apply);
+  if (log) { log.addEventListener("change", apply); }
   tag.addEventListener("change", apply);
 
   var params = new URLSearchParams(window.location.search);
   q.value = params.get("q") || "";
+  if (log) { setSelect(log, params.get("log") || ""); }
   setSelect(status, params.get("status") || "");
   setSelect(tag, params.get("tag") || "");
   apply();

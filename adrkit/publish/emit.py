@@ -1,0 +1,198 @@
+"""Stage 6 of the pipeline: write every file of the site into the staging folder,
+rendering only what would come out different.
+
+Each file has a render key: the hash of everything it is made from (its template
+context, the cache key of a page's body, the site's settings; the code is in every
+page key and in the settings key). When the last build wrote the same file from the same
+key and the file is untouched, it is hard-linked from the current site instead of
+rendered again (`SiteWriter.keep`), so a rebuild after one change renders that page,
+the pages that show its title, and the parts of the index, search index and graph that
+hold it, not ten thousand pages. A page's body is read from the page cache only when the
+page is rendered.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from adrkit.publish.cache import PageCache, build_fingerprint
+from adrkit.publish.catalog import SCHEMA_NAME, SCHEMA_PATH, Remote, decisions_document
+from adrkit.publish.feeds import atom_feed
+from adrkit.publish.graph import Drawing
+from adrkit.publish.guides import GUIDES_DIR
+from adrkit.publish.links import SiteLinks
+from adrkit.publish.model import Page
+from adrkit.publish.output import SiteWriter
+from adrkit.publish.pages import SiteRenderer
+from adrkit.publish.report import Progress
+from adrkit.publish.search import SearchDoc, part_script, search_parts
+from adrkit.storage.paths import real_file_inside
+
+__all__ = ["Site", "write_site", "ASSETS"]
+
+ASSETS = Path(__file__).with_name("assets")
+
+
+@dataclass
+class Site:
+    """The assembled site: its pages in order, how they link, what it lists from
+    other sites, and how it looks."""
+
+    title: str
+    pages: list[Page]                      # decisions: by log, then number
+    guides: list[Page]
+    links: SiteLinks
+    renderer: SiteRenderer
+    remotes: list[Remote] = field(default_factory=list)
+    logs: list[dict[str, Any]] = field(default_factory=list)
+    multi: bool = False
+    logo: Path | None = None
+    drawings: Callable[[], list[Drawing]] = list
+    relations: dict[str, list[Any]] = field(default_factory=dict)  # by page ident, as the pages show them
+
+    def neighbours(self, pages: list[Page]) -> list[tuple[Page, Page | None, Page | None]]:
+        """(page, previous, next) within each log (guides: within the guides)."""
+        out = []
+        for i, page in enumerate(pages):
+            prev = pages[i - 1] if i > 0 and pages[i - 1].log == page.log else None
+            nxt = pages[i + 1] if i + 1 < len(pages) and pages[i + 1].log == page.log else None
+            out.append((page, prev, nxt))
+        return out
+
+
+def _key(*parts: Any) -> str:
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_site(site: Site, writer: SiteWriter, cache: PageCache, digest: Callable[[Path], str | None],
+               progress: Progress) -> int:
+    """Write the whole site into `writer`; returns how many pages were rendered.
+    `digest(path)` hashes a file linked from a page (from file stats when it is known)."""
+    settings = _key(site.renderer.settings.key(), build_fingerprint())
+    rendered = _decision_pages(site, writer, cache, settings, progress)
+    rendered += _guide_pages(site, writer, cache, settings)
+    _lists(site, writer, cache, settings)
+    _machine_readable(site, writer, cache, settings)
+    _files(site, writer, digest, settings)
+    return rendered
+
+
+def _decision_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: str, progress: Progress) -> int:
+    renderer, rendered = site.renderer, 0
+    site_relations: dict[str, list[Any]] = {}
+    progress.start("writing pages", len(site.pages))
+    for done, (page, prev, nxt) in enumerate(site.neighbours(site.pages), start=1):
+        context = renderer.decision(page, site.links, prev, nxt)
+        site_relations[page.ident] = context["relations"]
+        key = _key(settings, page.file, context)
+        if not writer.keep(page.file, key):
+            body, _ = cache.body(page.key)
+            writer.write(page.file, renderer.render(context, body, page), key)
+            rendered += 1
+        progress.advance(done)
+    progress.finish()
+    site.relations = site_relations
+    return rendered
+
+
+def _guide_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: str) -> int:
+    renderer, rendered = site.renderer, 0
+    for page, prev, nxt in site.neighbours(site.guides):
+        context = renderer.guide(page, prev, nxt)
+        key = _key(settings, page.file, context)
+        if not writer.keep(page.file, key):
+            body, _ = cache.body(page.key)
+            writer.write(page.file, renderer.render(context, body), key)
+            rendered += 1
+    if site.guides:
+        _page(site, writer, settings, f"{GUIDES_DIR}/index.html", renderer.guides(site.guides))
+    return rendered
+
+
+def _page(site: Site, writer: SiteWriter, settings: str, rel: str, context: dict[str, Any],
+          key_context: Any = None) -> None:
+    key = _key(settings, rel, context if key_context is None else key_context)
+    if not writer.keep(rel, key):
+        writer.write(rel, site.renderer.render(context), key)
+
+
+def _lists(site: Site, writer: SiteWriter, cache: PageCache, settings: str) -> None:
+    renderer = site.renderer
+    parts = search_parts(_search_docs(site))
+    scripts = [part.file for part in parts]
+    _page(site, writer, settings, "index.html",
+          renderer.index(site.pages, site.guides, site.remotes, site.logs, scripts, site.multi))
+    _page(site, writer, settings, "timeline.html", renderer.timeline(site.pages))
+    drawings = site.drawings()
+    context = renderer.graph(site.pages, site.links, drawings)
+    shown = {**context, "svgs": [hashlib.sha256(svg.encode()).hexdigest() for svg in context["svgs"]]}
+    _page(site, writer, settings, "graph.html", context, shown)
+    for part in parts:
+        if not writer.keep(part.file, part.render_key):
+            writer.write(part.file, part_script(part, cache.texts), part.render_key)
+
+
+def _search_docs(site: Site) -> list[SearchDoc]:
+    docs = []
+    for page in site.pages:
+        d = page.decision
+        fields = (("type", "decision"), ("s", page.ident if site.multi else d.stem), ("n", d.label),
+                  ("t", d.title), ("g", list(d.tags)), ("st", d.status), ("l", page.log))
+        docs.append(SearchDoc(fields, page.key))
+    for page in site.guides:
+        docs.append(SearchDoc((("type", "guide"), ("s", page.stem), ("t", page.title), ("u", page.href)), page.key))
+    for remote in site.remotes:
+        fields = (("type", "remote"), ("s", remote.ident), ("n", remote.label), ("t", remote.title),
+                  ("g", list(remote.tags)), ("st", remote.status), ("l", remote.log), ("u", remote.href))
+        docs.append(SearchDoc(fields, "", remote.summary))
+    return docs
+
+
+def _machine_readable(site: Site, writer: SiteWriter, cache: PageCache, settings: str) -> None:
+    relations = site.relations
+    key = _key(settings, "decisions.json", site.title, site.logs,
+               [(p.ident, p.key, p.href, relations.get(p.ident)) for p in site.pages])
+    if not writer.keep("decisions.json", key):
+        writer.write("decisions.json", decisions_document(
+            (_entry(page, relations.get(page.ident, []), site.multi) for page in site.pages),
+            title=site.title, logs=site.logs), key)
+    writer.write("feed.xml", atom_feed(site.pages, site.title))
+    writer.copy(SCHEMA_NAME, SCHEMA_PATH, key=_key(settings, SCHEMA_NAME))
+
+
+def _entry(page: Page, relations: list[Any], multi: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = page.decision.to_summary()
+    entry["log"] = page.log
+    entry["url"] = page.href
+    entry["summary"] = page.summary
+    entry["relations"] = [{"rel": label, "targets": [t["href"] for t in targets if t["href"]]}
+                          for label, targets in relations]
+    return entry
+
+
+def _files(site: Site, writer: SiteWriter, digest: Callable[[Path], str | None], settings: str) -> None:
+    """The site's assets, the logo, and the files pages link to. Only files whose real
+    location is inside the page's folder are copied: a symbolic link out of it
+    (`etc -> /etc`) is not followed (the checks warned about it)."""
+    for asset in sorted(ASSETS.iterdir()):
+        if asset.is_file():
+            writer.copy(f"assets/{asset.name}", asset, key=_key(settings, "asset", asset.name))
+    if site.logo is not None:
+        name = site.renderer.settings.logo or f"assets/logo{site.logo.suffix.lower()}"
+        writer.copy(name, site.logo, key=f"file:{digest(site.logo)}")
+    copied: set[str] = set()
+    for page in [*site.pages, *site.guides]:
+        folder = page.source.folder
+        prefix = f"{page.source.site_dir}/files" if page.source.site_dir else "files"
+        for rel in page.files:
+            target = f"{prefix}/{rel}"
+            if target in copied:
+                continue
+            source = real_file_inside(folder / rel, folder)
+            if source is not None:
+                writer.copy(target, source, key=f"file:{digest(source)}")
+                copied.add(target)

@@ -1,0 +1,219 @@
+"""Stage 1 of the pipeline: gather what the site is made of, from file stats first.
+
+Every source file of a build is found here, and nowhere else:
+
+- the decision records of every log of the project (`adrkit.storage.project`), through
+  the record index (`adrkit.storage.records`): a record whose size, mtime, inode and
+  ctime are what the index saw last is not read again, its digest and front matter come
+  from the index; the data file beside each is hashed the same way;
+- the guides (top-level notebooks of the guide folders);
+- the logs' own templates (the required sections a build checks), the settings file,
+  the logo, and the decisions.json of other sites listed with `--include`.
+
+A record that cannot be read, a dangling symlink where a record should be, a data file
+with no record, a log whose folder is missing and an include that cannot be read are
+reported here, as problems of the build. This is the place for any rule about which
+files a site may be built from.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from adrkit.core.decision import parse_filename
+from adrkit.core.errors import UsageError
+from adrkit.publish.catalog import Included, read_include
+from adrkit.publish.guides import GUIDES_DIR, guide_notebooks, guide_slug
+from adrkit.publish.model import DECISION, GUIDE, Source
+from adrkit.publish.report import Problem
+from adrkit.storage.log import DecisionLog
+from adrkit.storage.project import Project
+from adrkit.storage.records import RecordIndex
+from adrkit.storage.statcache import StatCache
+
+__all__ = ["Gathered", "gather", "guide_folders"]
+
+
+@dataclass
+class Gathered:
+    """What stage 1 found."""
+
+    sources: list[Source] = field(default_factory=list)       # to publish: decisions, then guides
+    unpublished: list[Source] = field(default_factory=list)   # drafts left out
+    includes: list[Included] = field(default_factory=list)
+    logo: Path | None = None
+    warnings: list[Problem] = field(default_factory=list)
+    failures: list[Problem] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)            # digests of the other inputs
+
+    @property
+    def decisions(self) -> list[Source]:
+        return [s for s in self.sources if s.kind == DECISION]
+
+    @property
+    def guides(self) -> list[Source]:
+        return [s for s in self.sources if s.kind == GUIDE]
+
+
+def gather(project: Project, *, cache: StatCache, folders: list[Path], includes: list[str], out: Path,
+           drafts: bool) -> Gathered:
+    """Every source of the site: the records of `project`'s logs, the guides of
+    `folders`, the decisions.json files of `includes`."""
+    found = Gathered()
+    found.inputs.append(f"settings:{RecordIndex(project.default, cache).file_digest(project.config.path)}")
+    for spec, folder in project.missing:
+        found.warnings.append(Problem("config", f"log '{spec.name}' has no folder at {folder}",
+                                      str(project.config.path), f"logs.{spec.name}",
+                                      "check that repository out beside this one, or fix the path"))
+    for log in project.logs:
+        index = RecordIndex(log, cache)
+        _gather_log(log, index, project.multi, drafts, found)
+        for template in _templates(log):
+            found.inputs.append(f"{template}:{index.file_digest(template)}")
+    default = project.default
+    guide_index = RecordIndex(default, cache)
+    _gather_guides(project, folders, guide_index, found)
+    found.logo = _logo(project, found)
+    if found.logo is not None:
+        found.inputs.append(f"logo:{guide_index.file_digest(found.logo)}")
+    for spec in includes:
+        included = read_include(spec, project.config.root, out, frozenset(project.names()))
+        found.includes.append(included)
+        found.warnings.extend(included.problems)
+        found.inputs.append(f"include:{spec}:{included.digest}")
+    return found
+
+
+# --- decisions ---------------------------------------------------------------------
+
+def _gather_log(log: DecisionLog, index: RecordIndex, multi: bool, drafts: bool, found: Gathered) -> None:
+    site_dir = log.name if multi else ""
+    names: set[str] = set()
+    for entry in index.entries():
+        names.add(entry.path.stem)
+        entry.raw = None  # what is converted is read again by the converter
+        if entry.error is not None:
+            exc = entry.error
+            found.failures.append(Problem("unreadable", exc.message, str(entry.path), exc.where or "", exc.fix or ""))
+            continue
+        data_path = entry.data_path
+        source = Source(DECISION, entry.path, log.dir, entry.decision.stem, site_dir, entry.digest,  # type: ignore[union-attr]
+                        log=log.name, data_path=data_path, data_digest=index.file_digest(data_path),
+                        decision=entry.decision)
+        if entry.decision.status == "draft" and not drafts:  # type: ignore[union-attr]
+            found.unpublished.append(source)
+        else:
+            found.sources.append(source)
+    found.warnings.extend(_stray_files(log, names))
+
+
+def _stray_files(log: DecisionLog, records: set[str]) -> list[Problem]:
+    """Dangling record symlinks (not listed as records: they are not files) and data
+    files that belong to no record."""
+    problems = []
+    with os.scandir(log.dir) as entries:
+        items = sorted((e.name, e.is_symlink(), e.path) for e in entries if parse_filename(e.name))
+    for name, symlink, path in items:
+        if name.endswith(".ipynb") and symlink and not os.path.exists(path):
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            problems.append(Problem(
+                "unreadable", f"is a symbolic link to '{target}', which does not exist, so it is not published",
+                path, fix="restore the file it points to or remove the link"))
+        elif name.endswith(".yaml") and name[:-len(".yaml")] not in records:
+            problems.append(Problem("stale-data", "this data file belongs to no decision notebook", path,
+                                    fix="rename it to match its notebook or delete it"))
+    return problems
+
+
+def _templates(log: DecisionLog) -> list[Path]:
+    folder = log.dir / "templates"
+    try:
+        return sorted(folder.glob("*.ipynb"))
+    except OSError:
+        return []
+
+
+# --- guides ------------------------------------------------------------------------
+
+def guide_folders(project_or_log: Any, guides: list[Path] | None, warnings: list[Problem]) -> list[Path]:
+    """The guide folders of a build: `guides` (relative to the working folder; a
+    missing one is a usage error), else `site.guides` of the settings (relative to the
+    project root; a missing one is a warning)."""
+    config = project_or_log.config
+    if guides is not None:
+        folders = []
+        for folder in guides:
+            path = Path(folder).absolute()
+            if not path.is_dir():
+                raise UsageError(f"--guides {folder}: no such folder",
+                                 fix="give a folder that holds tutorial notebooks, e.g. notebooks")
+            folders.append(path)
+        return list(dict.fromkeys(folders))
+    folders = []
+    for rel in config.site_guides:
+        path = config.root / rel
+        if not path.is_dir():
+            warnings.append(Problem("config", f"guides folder '{rel}' does not exist", str(config.path),
+                                    "site.guides", "fix the path (relative to .adrkit.yaml) or remove it"))
+            continue
+        folders.append(path)
+    return list(dict.fromkeys(folders))
+
+
+def _gather_guides(project: Project, folders: list[Path], index: RecordIndex, found: Gathered) -> None:
+    """Top-level notebooks of each guide folder, by folder then name; a log's own
+    records are never guides."""
+    default = project.default
+    decisions_href = "../" + (f"{default.name}/" if project.multi else "")
+    log_dirs = {os.path.realpath(log.dir): log for log in project.logs}
+    taken: set[str] = set()
+    for folder in folders:
+        guide_log = Path(os.path.relpath(os.path.realpath(default.dir), os.path.realpath(folder))).as_posix()
+        in_log = log_dirs.get(os.path.realpath(folder))
+        skip = {p.resolve() for p in in_log.record_paths()} if in_log is not None else set()
+        try:
+            paths = guide_notebooks(folder, skip)
+        except OSError as exc:
+            found.warnings.append(Problem("unreadable", f"cannot be listed: {exc.strerror}", str(folder)))
+            continue
+        for path in paths:
+            digest = index.file_digest(path)
+            if digest is None or digest.startswith("unreadable"):
+                found.failures.append(Problem("unreadable", "cannot be read", str(path),
+                                              fix="check the file and its permissions"))
+                continue
+            base = slug = guide_slug(path.name)
+            n = 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            taken.add(slug)
+            found.sources.append(Source(GUIDE, path, folder, slug, GUIDES_DIR, digest, guide_log=guide_log,
+                                        decisions_href=decisions_href))
+
+
+# --- the rest ------------------------------------------------------------------------
+
+def _logo(project: Project, found: Gathered) -> Path | None:
+    config = project.config
+    logo = config.site_logo
+    if not logo:
+        return None
+    if "://" in str(logo) or str(logo).startswith("//"):
+        found.warnings.append(Problem(
+            "config", "site logo must be a file in the project, not a URL (the site loads nothing "
+            "from other hosts)", str(config.path), "site.logo", "save the image beside .adrkit.yaml"))
+        return None
+    path = Path(logo)
+    if not path.is_absolute():
+        path = config.root / path
+    if not path.is_file():
+        found.warnings.append(Problem("config", f"site logo '{logo}' does not exist", str(config.path),
+                                      "site.logo", "fix the path (relative to .adrkit.yaml)"))
+        return None
+    return path
+

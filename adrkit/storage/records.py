@@ -1,0 +1,324 @@
+"""The record index: every decision of a log as its front matter says, without reading
+the notebooks that have not changed.
+
+`RecordIndex(log).entries()` lists the log's `NNNN-slug.ipynb` files and returns, per
+record, the SHA-256 of the notebook and, when asked for, the parsed `Decision` (or the
+error that keeps it from being read), its section headings and its front matter text.
+What it learns is kept in a stat-keyed cache (`adrkit.storage.statcache`) in the
+project's `.adrkit-cache/records.sqlite`, so `adrkit list`, `show`, `lint` and `build`
+read and parse only the notebooks whose size, mtime, inode or ctime changed since, and
+parse a kept record only when its front matter is used (a build with nothing to do
+needs the digests alone).
+
+The facts kept are the front matter as JSON when it survives JSON unchanged, else its
+YAML text (parsed again on use), so a cached record is read exactly as the file would be.
+The same listing gives each record's data file, hashed the same way (`data_digest`),
+the data files that belong to no record, and record names that are dangling symbolic
+links. Any other file (a guide, a template) can be hashed the same way (`file_digest`).
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from adrkit.core.decision import Decision, parse_filename
+from adrkit.core.errors import AdrkitError, FormatError
+from adrkit.formats.notebook import cell_text, front_matter_cell, loads_notebook, sections_of
+from adrkit.formats.yamlio import parse_front_matter
+from adrkit.storage.statcache import StatCache, digest_of
+
+__all__ = ["RecordEntry", "RecordIndex", "default_index_path", "no_gc"]
+
+_RECORD = "record"
+_DATA = "data"
+_UNSET: Any = object()
+
+
+def default_index_path(root: Path) -> Path:
+    """Where a project keeps its record index: `.adrkit-cache/records.sqlite` beside
+    `.adrkit.yaml`."""
+    return Path(root) / ".adrkit-cache" / "records.sqlite"
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Build many small objects without the cycle collector walking them all again
+    and again; restores the collector as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class RecordEntry:
+    """One record of the log as the index knows it. `decision`, `error`, `sections`
+    and `front_matter_text` are parsed from the kept facts on first use."""
+
+    __slots__ = ("path", "number", "slug", "digest", "raw", "data", "_facts", "_index", "_st",
+                 "_decision", "_error", "_sections", "_text")
+
+    def __init__(self, path: Path, number: int, slug: str):
+        self.path, self.number, self.slug = path, number, slug
+        self.digest = ""
+        self.raw: bytes | None = None           # the notebook's bytes when this run read them
+        self.data: os.DirEntry[str] | None = None  # its data file, when there is one
+        self._facts: str | None = None
+        self._index: RecordIndex | None = None
+        self._st: os.stat_result | None = None
+        self._decision: Decision | None = None
+        self._error: AdrkitError | None = None
+        self._sections: list[tuple[str, str]] = []
+        self._text = ""
+
+    @property
+    def data_path(self) -> Path:
+        return self.path.with_suffix(".yaml")
+
+    def _load(self) -> None:
+        facts, self._facts = self._facts, None
+        if facts is not None and not _restore(self, facts) and self._index is not None:
+            self._index._reread(self)
+
+    @property
+    def decision(self) -> Decision | None:
+        self._load()
+        return self._decision
+
+    @property
+    def error(self) -> AdrkitError | None:
+        self._load()
+        return self._error
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """(template key, heading) of each section heading."""
+        self._load()
+        return self._sections
+
+    @property
+    def front_matter_text(self) -> str:
+        self._load()
+        return self._text
+
+
+class RecordIndex:
+    """The records of one log, read through a stat-keyed cache shared by every log of
+    the project (pass `cache` to share one store; it is closed by whoever opened it)."""
+
+    def __init__(self, log: Any, cache: StatCache | None = None):
+        self.log = log
+        self._own = cache is None
+        self.cache = cache if cache is not None else StatCache(default_index_path(log.config.root))
+        self.orphans: list[Path] = []   # data files of no record (after `entries`)
+        self.dangling: list[Path] = []  # record names that are symbolic links to nothing
+
+    def close(self) -> None:
+        if self._own:
+            self.cache.close()
+
+    def __enter__(self) -> "RecordIndex":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- records -------------------------------------------------------------------
+    def entries(self) -> list[RecordEntry]:
+        """Every `NNNN-slug.ipynb` of the log (as `DecisionLog.record_paths` lists
+        them), in number then name order."""
+        found, data, dangling = [], {}, []
+        folder = os.path.abspath(self.log.dir)
+        with os.scandir(folder) as it:
+            for item in it:
+                name = item.name
+                if name.endswith(".ipynb") and (parsed := parse_filename(name)):
+                    if item.is_file():
+                        found.append((parsed[0], name, parsed[1], item))
+                    elif item.is_symlink() and not os.path.exists(item.path):
+                        dangling.append(name)
+                elif name.endswith(".yaml") and parse_filename(name):
+                    data[name[:-5]] = item
+        found.sort(key=lambda f: (f[0], f[1]))
+        out = []
+        base = self.log.dir
+        with no_gc():
+            for number, name, slug, item in found:
+                try:
+                    st = item.stat()
+                except OSError:
+                    st = None
+                entry = self.entry(base / name, number=number, slug=slug, st=st, key=f"{folder}/{name}")
+                entry.data = data.pop(name[:-6], None)
+                out.append(entry)
+        self.orphans = [base / name for name in sorted(f"{stem}.yaml" for stem in data)]
+        self.dangling = [base / name for name in sorted(dangling)]
+        self.cache.forget_unseen(_RECORD, [folder])
+        return out
+
+    def entry(self, path: Path, *, number: int | None = None, slug: str | None = None,
+              st: os.stat_result | None = None, key: str | None = None) -> RecordEntry:
+        if number is None or slug is None:
+            number, slug = parse_filename(path.name)  # type: ignore[misc]
+        entry = RecordEntry(path, number, slug)
+        entry._index = self
+        key = key or os.path.abspath(path)
+        try:
+            st = st or os.stat(path)
+        except OSError as exc:
+            entry._error = FormatError(f"cannot be read: {exc.strerror}", path=path,
+                                       fix="check the file and its permissions")
+            return entry
+        entry._st = st
+        hit = self.cache.lookup(key, _RECORD, st)
+        if hit is not None and not hit.racy:
+            entry.digest, entry._facts = hit.digest, hit.facts
+            return entry
+        if not self._read_into(entry, key, st):
+            return entry
+        if hit is not None and hit.digest == entry.digest and _restore(entry, hit.facts):
+            self.cache.store(key, _RECORD, st, entry.digest, hit.facts)  # no longer racy
+            return entry
+        facts = _read(entry, entry.raw)  # type: ignore[arg-type]
+        self.cache.store(key, _RECORD, st, entry.digest, json.dumps(facts, ensure_ascii=False))
+        return entry
+
+    def _read_into(self, entry: RecordEntry, key: str, st: os.stat_result) -> bool:
+        try:
+            raw = entry.path.read_bytes()
+        except IsADirectoryError:
+            entry._error = FormatError("is a folder, not a notebook", path=entry.path, fix="move it out of the log")
+            return False
+        except OSError as exc:
+            entry._error = FormatError(f"cannot be read: {exc.strerror}", path=entry.path,
+                                       fix="check the file and its permissions")
+            return False
+        entry.raw, entry.digest = raw, digest_of(raw)
+        return True
+
+    def _reread(self, entry: RecordEntry) -> None:
+        """Kept facts that do not parse: read the notebook again and keep fresh ones."""
+        key = os.path.abspath(entry.path)
+        if entry._st is None or not self._read_into(entry, key, entry._st):
+            return
+        facts = _read(entry, entry.raw)  # type: ignore[arg-type]
+        self.cache.store(key, _RECORD, entry._st, entry.digest, json.dumps(facts, ensure_ascii=False))
+
+    # --- other files -------------------------------------------------------------
+    def data_digest(self, entry: RecordEntry) -> str | None:
+        """The SHA-256 of the record's data file, None when it has none."""
+        if entry.data is None:
+            return None
+        try:
+            st = entry.data.stat()
+        except OSError:
+            return self.file_digest(entry.data_path)
+        return self._digest(entry.data.path, st)
+
+    def file_digest(self, path: Path) -> str | None:
+        """The SHA-256 of any file (a data file, a guide, a template), read only when
+        its stat changed; None when there is no such file."""
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return f"unreadable {exc.errno}"
+        return self._digest(os.path.abspath(path), st)
+
+    def _digest(self, key: str, st: os.stat_result) -> str:
+        hit = self.cache.lookup(key, _DATA, st)
+        if hit is not None and not hit.racy:
+            return hit.digest
+        try:
+            with open(key, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            return f"unreadable {exc.errno}"
+        digest = digest_of(raw)
+        self.cache.store(key, _DATA, st, digest, "")
+        return digest
+
+    def facts(self, path: Path, kind: str) -> tuple[os.stat_result, str, str | None] | None:
+        """(stat, digest, cached facts or None) of any file, for facts a caller computes
+        and keeps with `remember`; None when the file cannot be read."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        hit = self.cache.lookup(os.path.abspath(path), kind, st)
+        if hit is not None and not hit.racy:
+            return st, hit.digest, hit.facts
+        return st, "", None
+
+    def remember(self, path: Path, kind: str, st: os.stat_result, digest: str, facts: str) -> None:
+        self.cache.store(os.path.abspath(path), kind, st, digest, facts)
+
+
+# --- what a record holds, and back ----------------------------------------------------
+
+def _read(entry: RecordEntry, raw: bytes) -> dict[str, Any]:
+    """Parse the notebook into `entry`; returns the facts to keep."""
+    try:
+        nb = loads_notebook(raw, path=entry.path)
+        text = cell_text(front_matter_cell(nb, path=entry.path))
+        entry._text = text
+        entry._sections = [(s.key, s.heading) for s in sections_of(nb)]
+        data = parse_front_matter(text, path=entry.path)
+        entry._decision = Decision.from_front_matter(data, number=entry.number, slug=entry.slug, path=entry.path)
+    except AdrkitError as exc:
+        entry._error = exc
+        return {"error": [type(exc).__name__, exc.message, exc.where, exc.fix]}
+    except (TypeError, AttributeError, ValueError) as exc:
+        error = FormatError(f"has an unexpected shape ({exc})", path=entry.path,
+                            fix="repair it in JupyterLab or restore it from version control")
+        entry._error = error
+        return {"error": ["FormatError", error.message, None, error.fix]}
+    facts: dict[str, Any] = {"text": text, "sections": entry._sections}
+    if _json_exact(data):
+        facts["front"] = data
+    return facts
+
+
+def _json_exact(data: Any) -> bool:
+    try:
+        return json.loads(json.dumps(data, ensure_ascii=False)) == data
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
+def _restore(entry: RecordEntry, text: str) -> bool:
+    """Fill `entry` from kept facts; False when they do not parse (then it is read again)."""
+    try:
+        facts = json.loads(text)
+        if "error" in facts:
+            kind, message, where, fix = facts["error"]
+            cls = _ERRORS.get(kind, FormatError)
+            entry._error = cls(message, path=entry.path, where=where, fix=fix)
+            return True
+        entry._text = facts["text"]
+        entry._sections = [(str(k), str(h)) for k, h in facts["sections"]]
+        data = facts["front"] if "front" in facts else parse_front_matter(entry._text, path=entry.path)
+        entry._decision = Decision.from_front_matter(data, number=entry.number, slug=entry.slug, path=entry.path)
+        return True
+    except AdrkitError as exc:  # same file, same code: the same error as reading it
+        entry._error = exc
+        return True
+    except (ValueError, KeyError, TypeError, AttributeError):
+        entry._decision = entry._error = None
+        return False
+
+
+def _error_classes() -> dict[str, type[AdrkitError]]:
+    from adrkit.core import errors
+
+    return {name: getattr(errors, name) for name in errors.__all__}
+
+
+_ERRORS = _error_classes()

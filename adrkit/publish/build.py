@@ -22,6 +22,7 @@ with its file and the reason, and the rest of the site is built.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from adrkit.publish.report import BuildReport, Problem, Progress, as_progress
 from adrkit.publish.sources import Gathered, gather, guide_folders
 from adrkit.storage.log import DecisionLog
 from adrkit.storage.project import Project, project_of
-from adrkit.storage.records import RecordIndex
+from adrkit.storage.records import RecordIndex, no_gc
 from adrkit.storage.statcache import StatCache
 
 __all__ = ["BuildOptions", "build_site", "guide_folders", "default_cache"]
@@ -79,7 +80,7 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
     files = StatCache(cache_dir / "records.sqlite")
     try:
         with PageCache(cache_dir) as cache:
-            found = gather(project, cache=files, folders=folders, out=out, drafts=options.drafts,   # 1
+            found = gather(project, cache=files, folders=folders, out=out,                     # 1
                            includes=options.include if options.include is not None
                            else project.config.site_include)
             _key_pages(found, options)                                                          # 2
@@ -87,12 +88,17 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
             last = cache.last_build(str(out.absolute()))
             if _up_to_date(last, inputs, out):
                 return _repeat(last, report, started)
+            with no_gc():
+                found.split(options.drafts)
+            gc.freeze()  # what a build reads is kept to its end: the collector need not walk it
             report.warnings.extend(found.warnings)
             report.failures.extend(found.failures)
             graph = GraphDrawer(plan_graph(found.decisions, project.multi), build_fingerprint(),
                                 cache.get_blob, cache.put_blob).start()
-            pages, todo = _recall(found.sources, cache)                                         # 3
+            with no_gc():
+                pages, todo = _recall(found.sources, cache)                                     # 3
             report.skipped = len(pages)
+            gc.freeze()
             pages += _convert(todo, cache, options, say, report)                                # 4
             site = _assemble(project, found, pages, graph, options)                             # 5
             report.warnings.extend(check_site(site.pages, site.guides, site.links, found.decisions + found.unpublished,
@@ -105,13 +111,14 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
             cache.prune()
     finally:
         files.close()
+        gc.unfreeze()
     return report
 
 
 # --- 2. keys -------------------------------------------------------------------------
 
 def _key_pages(found: Gathered, options: BuildOptions) -> None:
-    for src in found.sources:
+    for src in found.records + found.guides:
         if src.kind == GUIDE:
             src.key = page_key(GUIDE, src.digest, None, where=f"{src.guide_log}\0{src.decisions_href}")
         else:
@@ -123,11 +130,9 @@ def _inputs_key(found: Gathered, options: BuildOptions, out: Path) -> str:
     h = hashlib.sha256(f"{build_fingerprint()}\0{out.absolute()}\0{options.drafts}\0{options.execute}".encode())
     for item in found.inputs:
         h.update(f"\0{item}".encode())
-    for src in found.sources:
+    for src in found.records + found.guides:
         h.update(f"\0{src.kind}\0{src.file}\0{src.key}\0{src.path}".encode())
-    for src in found.unpublished:
-        h.update(f"\0draft\0{src.log}\0{src.path}\0{src.digest}".encode())
-    for problem in (*found.warnings, *found.failures):
+    for problem in found.warnings:
         h.update(f"\0{problem}".encode())
     return h.hexdigest()
 

@@ -10,8 +10,9 @@ drawing, draws it, and keeps the drawing.
   30 s for 10,000 even with packing), so a larger graph is drawn as several drawings,
   each of whole connected components (no relation is cut), up to `BATCH` decisions
   each, the components in the order of their first decision.
-- Each drawing is keyed by its DOT text and the code that draws it, and kept in the page
-  cache: a rebuild redraws only a part whose decisions or relations changed.
+- Each drawing is keyed by its decisions (their page keys, which cover their front
+  matter and the code), where they link and the relations among them, and kept in the
+  page cache: a rebuild redraws, and writes the DOT of, only a part that changed.
 - Drawing runs in a background thread (the work is done by the `dot` program, so it
   overlaps with the conversion of the notebooks).
 - Without any renderer, a drawing falls back to a plain grid of the decisions.
@@ -32,7 +33,7 @@ from adrkit.core.decision_graph import graph_dot
 from adrkit.publish.links import _Log
 from adrkit.publish.model import Source, page_href
 
-__all__ = ["BATCH", "Drawing", "GraphPlan", "plan_graph", "GraphDrawer"]
+__all__ = ["BATCH", "Drawing", "Batch", "GraphPlan", "plan_graph", "GraphDrawer"]
 
 BATCH = 400
 _KIND = "graph"
@@ -44,16 +45,21 @@ class Drawing:
     note: str
 
 
+@dataclass
+class Batch:
+    """One drawing: its decisions, the relations among them, and a key that changes
+    when either does (the decisions' page keys cover their front matter and the code)."""
+
+    sources: list[Source]
+    edges: list[tuple[str, str, str]]
+    key: str
+    dot: Callable[[], str]
+    multi: bool = False
+
+
 class GraphPlan:
-    """The drawings of one graph: their DOT texts and, for the grid fallback, their
-    nodes and edges."""
-
-    def __init__(self, batches: list[tuple[str, list[Source], list[tuple[str, str, str]]]]):
+    def __init__(self, batches: list[Batch]):
         self.batches = batches
-
-    @property
-    def dots(self) -> list[str]:
-        return [dot for dot, _, _ in self.batches]
 
 
 def plan_graph(sources: list[Source], multi: bool, batch: int = BATCH) -> GraphPlan:
@@ -63,7 +69,7 @@ def plan_graph(sources: list[Source], multi: bool, batch: int = BATCH) -> GraphP
         logs.setdefault(src.log, _Log()).add(src.decision.stem, src.decision.number, src)  # type: ignore[union-attr]
     ident = {id(src.decision): _ident(src, multi) for src in sources}
 
-    def ref_id(d: Decision, ref: str, log: str) -> str:
+    def ref_id(ref: str, log: str) -> str:
         name, sep, rest = str(ref).strip().partition(":")
         where, inner = (name, rest) if sep and rest and name in logs else (log, str(ref).strip())
         found = logs[where].find(inner) if where in logs else None
@@ -84,34 +90,42 @@ def plan_graph(sources: list[Source], multi: bool, batch: int = BATCH) -> GraphP
     for i, src in enumerate(sources):
         d = src.decision
         assert d is not None
-        refs = [(r, "supersedes") for r in d.supersedes] + [(r, "supersedes") for r in d.superseded_by]
+        refs = [(r, "supersedes") for r in d.supersedes] + [(r, "superseded-by") for r in d.superseded_by]
         refs += [(link.target, link.rel) for link in d.links]
         for ref, rel in refs:
-            target = ref_id(d, ref, src.log)
+            target = ref_id(ref, src.log)
+            edges.append((ident[id(d)], rel, target))
             j = index.get(target)
             if j is not None:
                 parent[root(i)] = root(j)
-                edges.append((ident[id(d)], rel, target))
     groups: dict[int, list[int]] = {}
     for i in range(len(sources)):
         groups.setdefault(root(i), []).append(i)
-    batches: list[list[int]] = []
+    chunks: list[list[int]] = []
     for members in sorted(groups.values(), key=lambda m: m[0]):
-        if batches and len(batches[-1]) + len(members) <= batch:
-            batches[-1].extend(members)
+        if chunks and len(chunks[-1]) + len(members) <= batch:
+            chunks[-1].extend(members)
         else:
-            batches.append(list(members))
+            chunks.append(list(members))
     out = []
-    for members in batches or [[]]:
+    for members in chunks or [[]]:
         chosen = [sources[i] for i in sorted(members)]
-        by_decision = {id(s.decision): s for s in chosen}
-        dot = graph_dot([s.decision for s in chosen],  # type: ignore[misc]
-                        href=lambda d: _href(by_decision[id(d)]),
-                        node_id=lambda d: ident[id(d)],
-                        ref_id=lambda d, ref: ref_id(d, ref, by_decision[id(d)].log))
         names = {_ident(s, multi) for s in chosen}
-        out.append((dot, chosen, [e for e in edges if e[0] in names]))
+        mine = [e for e in edges if e[0] in names]
+        key = hashlib.sha256(repr(([(_ident(s, multi), s.key, _href(s)) for s in chosen], mine)).encode()).hexdigest()
+        out.append(Batch(chosen, mine, key, _dot_of(chosen, multi, ident, ref_id), multi))
     return GraphPlan(out)
+
+
+def _dot_of(chosen: list[Source], multi: bool, ident: dict[int, str],
+            ref_id: Callable[[str, str], str]) -> Callable[[], str]:
+    def dot() -> str:
+        by_decision = {id(s.decision): s for s in chosen}
+        return graph_dot([s.decision for s in chosen],  # type: ignore[misc]
+                         href=lambda d: _href(by_decision[id(d)]),
+                         node_id=lambda d: ident[id(d)],
+                         ref_id=lambda d, ref: ref_id(ref, by_decision[id(d)].log))
+    return dot
 
 
 def _ident(src: Source, multi: bool) -> str:
@@ -124,14 +138,13 @@ def _href(src: Source) -> str:
 
 class GraphDrawer:
     """Draws a plan's parts in a background thread, taking kept drawings from the
-    cache (`get(key)`, `put(key, text)`: the page cache's blobs)."""
+    cache (`get(kind, key)`, `put(kind, key, text)`: the page cache's blobs)."""
 
     def __init__(self, plan: GraphPlan, fingerprint: str, get: Callable[[str, str], str | None],
                  put: Callable[[str, str, str], None]):
         self.plan = plan
-        self._fingerprint = fingerprint
-        self._get, self._put = get, put
-        self._keys = [self._key(dot) for dot in plan.dots]
+        self._put = put
+        self._keys = [hashlib.sha256(f"{fingerprint}\0{b.key}".encode()).hexdigest() for b in plan.batches]
         self._kept: dict[int, Drawing] = {}
         for i, key in enumerate(self._keys):
             text = get(_KIND, key)
@@ -141,9 +154,6 @@ class GraphDrawer:
         self._drawn: dict[int, Drawing] = {}
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-
-    def _key(self, dot: str) -> str:
-        return hashlib.sha256(f"{self._fingerprint}\0{dot}".encode()).hexdigest()
 
     @property
     def pending(self) -> int:
@@ -157,9 +167,9 @@ class GraphDrawer:
 
     def _draw_all(self) -> None:
         try:
-            for i, (dot, chosen, edges) in enumerate(self.plan.batches):
+            for i, batch in enumerate(self.plan.batches):
                 if i not in self._kept:
-                    self._drawn[i] = _draw(dot, chosen, edges)
+                    self._drawn[i] = _draw(batch)
         except BaseException as exc:  # reported by `drawings`, in the caller's thread
             self._error = exc
 
@@ -172,25 +182,26 @@ class GraphDrawer:
             error, self._error = self._error, None
             raise error
         out = []
-        for i, (dot, chosen, edges) in enumerate(self.plan.batches):
+        for i, batch in enumerate(self.plan.batches):
             drawing = self._kept.get(i) or self._drawn.get(i)
             if drawing is None:
-                drawing = self._drawn[i] = _draw(dot, chosen, edges)
+                drawing = self._drawn[i] = _draw(batch)
             if i in self._drawn:
                 self._put(_KIND, self._keys[i], f"{drawing.note}\n{drawing.svg}")
             out.append(drawing)
         return out
 
 
-def _draw(dot: str, chosen: list[Source], edges: list[tuple[str, str, str]]) -> Drawing:
+def _draw(batch: Batch) -> Drawing:
     from adrkit.publish.sanitize import Sanitizer
     from adrkit.render.graphviz import render_svg
 
-    result = render_svg(dot)
+    result = render_svg(batch.dot())
     if getattr(result, "svg", None):
         svg, note = result.svg, f"drawn by {getattr(result, 'renderer', 'graphviz')}"
     else:
-        svg = _grid_svg(chosen, edges)
+        names = {_ident(s, batch.multi) for s in batch.sources}
+        svg = _grid_svg(batch.sources, [e for e in batch.edges if e[2] in names], batch.multi)
         note = str(getattr(result, "note", "") or "drawn by adrkit (grid layout)")
     start = svg.find("<svg")
     svg = svg[start:] if start > 0 else svg
@@ -201,10 +212,9 @@ def _draw(dot: str, chosen: list[Source], edges: list[tuple[str, str, str]]) -> 
 _W, _H, _GAP_X, _GAP_Y = 150, 46, 40, 44
 
 
-def _grid_svg(chosen: list[Source], edges: list[tuple[str, str, str]]) -> str:
+def _grid_svg(chosen: list[Source], edges: list[tuple[str, str, str]], multi: bool) -> str:
     """A drawing that needs no renderer (from the `graph-grid.svg.j2` template): the
     decisions in order on a grid, relations as curves."""
-    multi = len({s.log for s in chosen}) > 1 or any(":" in e[0] for e in edges)
     cols = max(1, min(8, math.ceil(math.sqrt(max(1, len(chosen)) * 1.6))))
     nodes, pos = [], {}
     for i, src in enumerate(chosen):

@@ -52,7 +52,7 @@ class Source:
     log: str = ""                  # the decision's log (a guide: '')
     data_path: Path | None = None  # a decision's data file
     data_digest: str | None = None
-    decision: Decision | None = None
+    record: Any = None             # a decision's entry in the record index (front matter read on use)
     guide_log: str = ""            # a guide: the default log's folder as seen from the guide's folder
     decisions_href: str = "../"    # a guide: the default log's pages, as seen from guides/
     key: str = ""                  # the page key (`adrkit.publish.cache.page_key`)
@@ -60,6 +60,11 @@ class Source:
     @property
     def file(self) -> str:
         return f"{self.site_dir}/{self.name}.html" if self.site_dir else f"{self.name}.html"
+
+    @property
+    def decision(self) -> Decision | None:
+        """A decision's front matter (None for a guide, or a record that cannot be read)."""
+        return self.record.decision if self.record is not None else None
 
 
 @dataclass

@@ -1,30 +1,25 @@
 """Static renders of a decision's structured data, for pages that need no kernel.
 
 Trade-off tables and request lifecycles are drawn from the data file with the
-renderers of `adrkit.tradeoff` and `adrkit.requestflow`; the decision graph with
-`adrkit.decision_graph` and `adrkit.render.graphviz`. Each is imported when first
-needed. Where a renderer is not installed, a plain fallback keeps the page complete:
-the data as escaped text for tables and lifecycles, and a simple SVG grid for the graph.
-Every render is escaped by its renderer and sanitized again by the page.
+renderers of `adrkit.render.tradeoff` and `adrkit.render.requestflow` (the decision
+graph is `adrkit.publish.graph`'s). A table is rendered once per process for each
+distinct content: the guidance a template puts in many records is drawn once. Where a
+renderer returns nothing, a plain fallback keeps the page complete: the data as escaped
+text. Every render is escaped by its renderer and sanitized again by the page.
 """
 from __future__ import annotations
 
 import html
-import math
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+import json
+from typing import Any, Callable
 
-import yaml
-
+from adrkit.formats import yamlio
 from adrkit.core.requestflow import Lifecycle
 from adrkit.core.tradeoff import Tradeoff
-from adrkit.publish.links import page_href
 from adrkit.render.requestflow import lifecycle_html
 from adrkit.render.tradeoff import tradeoff_html
 
-__all__ = ["render_table", "RenderError", "GraphNode", "GraphEdge", "graph_svg"]
-
-
+__all__ = ["render_table", "RenderError"]
 
 class RenderError(Exception):
     """The data of a table or lifecycle cannot be rendered (invalid fields)."""
@@ -51,6 +46,23 @@ def render_table(kind: str, name: str, data: Any) -> str:
     if not isinstance(data, dict):
         raise RenderError(f"{kind}.{name} is not a mapping of fields")
     try:
+        key = (kind, name, json.dumps(data, ensure_ascii=False))
+    except (TypeError, ValueError):
+        return _render_table(kind, name, data)
+    done = _rendered.get(key)
+    if done is None:
+        if len(_rendered) >= _RENDERED_MAX:
+            _rendered.clear()
+        done = _rendered[key] = _render_table(kind, name, data)
+    return done
+
+
+_rendered: dict[tuple[str, str, str], str] = {}
+_RENDERED_MAX = 256
+
+
+def _render_table(kind: str, name: str, data: dict[str, Any]) -> str:
+    try:
         rendered = _RENDERERS[kind](data)
     except Exception as exc:  # invalid data, in whatever error class the renderer uses
         raise RenderError(f"{kind}.{name}: {exc}") from exc
@@ -60,93 +72,8 @@ def render_table(kind: str, name: str, data: Any) -> str:
 
 
 def _fallback(kind: str, name: str, data: dict[str, Any]) -> str:
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    text = yamlio.dump(data, width=100)
     caption = f"{_CAPTIONS[kind]} “{name}”"
     return (f'<figure class="adr-render adr-{kind} adr-fallback">'
             f"<figcaption>{html.escape(caption)}</figcaption>"
             f"<pre>{html.escape(text)}</pre></figure>")
-
-
-# --- the decision graph ---------------------------------------------------------
-
-@dataclass(frozen=True)
-class GraphNode:
-    stem: str
-    label: str
-    title: str
-    status: str
-
-
-@dataclass(frozen=True)
-class GraphEdge:
-    source: str
-    target: str
-    rel: str
-
-
-def graph_svg(nodes: list[GraphNode], edges: list[GraphEdge], decisions: Iterable[Any] = ()) -> tuple[str, str]:
-    """The decision graph as SVG with one link per node, and a note on how it was drawn.
-
-    Uses `adrkit.decision_graph.graph_dot` and `adrkit.render.graphviz.render_svg` when
-    they are installed and a renderer is available; otherwise draws a grid of its own."""
-    try:
-        from adrkit.core.decision_graph import graph_dot
-        from adrkit.render.graphviz import render_svg
-    except ImportError:
-        return _grid_svg(nodes, edges), "drawn by adrkit (grid layout)"
-    dot = graph_dot(list(decisions), href=lambda d: page_href(d.stem))
-    result = render_svg(dot)
-    if getattr(result, "svg", None):
-        return result.svg, f"drawn by {getattr(result, 'renderer', 'graphviz')}"
-    return _grid_svg(nodes, edges), str(getattr(result, "note", "") or "drawn by adrkit (grid layout)")
-
-
-_W, _H, _GAP_X, _GAP_Y = 150, 46, 40, 44
-
-
-def _grid_svg(nodes: list[GraphNode], edges: list[GraphEdge]) -> str:
-    """A dependency-free drawing: nodes in number order on a grid, edges as curves."""
-    if not nodes:
-        return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 40" role="img" '
-                'aria-label="No decisions"><text x="10" y="25">No decisions yet</text></svg>')
-    cols = max(1, min(8, math.ceil(math.sqrt(len(nodes) * 1.6))))
-    pos: dict[str, tuple[float, float]] = {}
-    parts = []
-    for i, node in enumerate(nodes):
-        col, row = i % cols, i // cols
-        x, y = 20 + col * (_W + _GAP_X), 20 + row * (_H + _GAP_Y)
-        pos[node.stem] = (x, y)
-    rows = math.ceil(len(nodes) / cols)
-    width, height = 40 + cols * (_W + _GAP_X) - _GAP_X, 40 + rows * (_H + _GAP_Y) - _GAP_Y
-    parts.append(f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-                 f'class="adr-graph-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-                 f'role="img" aria-label="Decision graph">')
-    parts.append('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-                 'markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" '
-                 'class="adr-graph-arrow"></path></marker></defs>')
-    for edge in edges:
-        if edge.source not in pos or edge.target not in pos:
-            continue
-        (x1, y1), (x2, y2) = pos[edge.source], pos[edge.target]
-        sx, sy = x1 + _W / 2, y1 + _H
-        tx, ty = x2 + _W / 2, y2
-        if y2 <= y1:
-            sy, ty = y1, y2 + _H
-        mid = (sy + ty) / 2
-        bend = 0 if abs(x1 - x2) > 1 else 30
-        parts.append(f'<path class="adr-graph-edge rel-{html.escape(edge.rel)}" fill="none" '
-                     f'd="M{sx:.0f} {sy:.0f} C{sx + bend:.0f} {mid:.0f} {tx + bend:.0f} {mid:.0f} {tx:.0f} {ty:.0f}" '
-                     f'marker-end="url(#arrow)"><title>{html.escape(edge.source)} {html.escape(edge.rel)} '
-                     f'{html.escape(edge.target)}</title></path>')
-    for node in nodes:
-        x, y = pos[node.stem]
-        title = node.title if len(node.title) <= 22 else node.title[:21] + "…"
-        parts.append(
-            f'<a xlink:href="{html.escape(page_href(node.stem))}" class="adr-graph-node status-{html.escape(node.status)}">'
-            f"<title>{html.escape(node.label)} {html.escape(node.title)} ({html.escape(node.status)})</title>"
-            f'<rect x="{x}" y="{y}" width="{_W}" height="{_H}" rx="6"></rect>'
-            f'<text x="{x + 8}" y="{y + 18}" class="adr-graph-label">{html.escape(node.label)} · '
-            f"{html.escape(node.status)}</text>"
-            f'<text x="{x + 8}" y="{y + 36}">{html.escape(title)}</text></a>')
-    parts.append("</svg>")
-    return "".join(parts)

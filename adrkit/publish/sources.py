@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from adrkit.core.decision import parse_filename
+from adrkit.core.decision import make_stem
 from adrkit.core.errors import UsageError
 from adrkit.publish.catalog import Included, read_include
 from adrkit.publish.guides import GUIDES_DIR, guide_notebooks, guide_slug
@@ -38,27 +38,40 @@ __all__ = ["Gathered", "gather", "guide_folders"]
 
 @dataclass
 class Gathered:
-    """What stage 1 found."""
+    """What stage 1 found. The records' front matter is read only when asked for
+    (`split`): a build with nothing to do needs their digests alone."""
 
-    sources: list[Source] = field(default_factory=list)       # to publish: decisions, then guides
-    unpublished: list[Source] = field(default_factory=list)   # drafts left out
+    records: list[Source] = field(default_factory=list)       # every decision record of every log
+    guides: list[Source] = field(default_factory=list)
     includes: list[Included] = field(default_factory=list)
     logo: Path | None = None
     warnings: list[Problem] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)            # digests of the other inputs
+    decisions: list[Source] = field(default_factory=list)     # after `split`: to publish
+    unpublished: list[Source] = field(default_factory=list)   # after `split`: drafts left out
 
     @property
-    def decisions(self) -> list[Source]:
-        return [s for s in self.sources if s.kind == DECISION]
+    def sources(self) -> list[Source]:
+        """Every page to publish (after `split`): decisions, then guides."""
+        return self.decisions + self.guides
 
-    @property
-    def guides(self) -> list[Source]:
-        return [s for s in self.sources if s.kind == GUIDE]
+    def split(self, drafts: bool) -> None:
+        """Read the records' front matter: the ones to publish, the drafts left out,
+        and a failure for each record that cannot be read."""
+        for src in self.records:
+            decision = src.decision
+            if decision is None:
+                exc = src.record.error
+                self.failures.append(Problem("unreadable", exc.message, str(src.path), exc.where or "",
+                                             exc.fix or ""))
+            elif decision.status == "draft" and not drafts:
+                self.unpublished.append(src)
+            else:
+                self.decisions.append(src)
 
 
-def gather(project: Project, *, cache: StatCache, folders: list[Path], includes: list[str], out: Path,
-           drafts: bool) -> Gathered:
+def gather(project: Project, *, cache: StatCache, folders: list[Path], includes: list[str], out: Path) -> Gathered:
     """Every source of the site: the records of `project`'s logs, the guides of
     `folders`, the decisions.json files of `includes`."""
     found = Gathered()
@@ -69,7 +82,7 @@ def gather(project: Project, *, cache: StatCache, folders: list[Path], includes:
                                       "check that repository out beside this one, or fix the path"))
     for log in project.logs:
         index = RecordIndex(log, cache)
-        _gather_log(log, index, project.multi, drafts, found)
+        _gather_log(log, index, project.multi, found)
         for template in _templates(log):
             found.inputs.append(f"{template}:{index.file_digest(template)}")
     default = project.default
@@ -88,46 +101,25 @@ def gather(project: Project, *, cache: StatCache, folders: list[Path], includes:
 
 # --- decisions ---------------------------------------------------------------------
 
-def _gather_log(log: DecisionLog, index: RecordIndex, multi: bool, drafts: bool, found: Gathered) -> None:
+def _gather_log(log: DecisionLog, index: RecordIndex, multi: bool, found: Gathered) -> None:
     site_dir = log.name if multi else ""
-    names: set[str] = set()
     for entry in index.entries():
-        names.add(entry.path.stem)
         entry.raw = None  # what is converted is read again by the converter
-        if entry.error is not None:
-            exc = entry.error
-            found.failures.append(Problem("unreadable", exc.message, str(entry.path), exc.where or "", exc.fix or ""))
-            continue
-        data_path = entry.data_path
-        source = Source(DECISION, entry.path, log.dir, entry.decision.stem, site_dir, entry.digest,  # type: ignore[union-attr]
-                        log=log.name, data_path=data_path, data_digest=index.file_digest(data_path),
-                        decision=entry.decision)
-        if entry.decision.status == "draft" and not drafts:  # type: ignore[union-attr]
-            found.unpublished.append(source)
-        else:
-            found.sources.append(source)
-    found.warnings.extend(_stray_files(log, names))
-
-
-def _stray_files(log: DecisionLog, records: set[str]) -> list[Problem]:
-    """Dangling record symlinks (not listed as records: they are not files) and data
-    files that belong to no record."""
-    problems = []
-    with os.scandir(log.dir) as entries:
-        items = sorted((e.name, e.is_symlink(), e.path) for e in entries if parse_filename(e.name))
-    for name, symlink, path in items:
-        if name.endswith(".ipynb") and symlink and not os.path.exists(path):
-            try:
-                target = os.readlink(path)
-            except OSError:
-                target = "?"
-            problems.append(Problem(
-                "unreadable", f"is a symbolic link to '{target}', which does not exist, so it is not published",
-                path, fix="restore the file it points to or remove the link"))
-        elif name.endswith(".yaml") and name[:-len(".yaml")] not in records:
-            problems.append(Problem("stale-data", "this data file belongs to no decision notebook", path,
-                                    fix="rename it to match its notebook or delete it"))
-    return problems
+        found.records.append(Source(DECISION, entry.path, log.dir, make_stem(entry.number, entry.slug), site_dir,
+                                    entry.digest,
+                                    log=log.name, data_path=entry.data_path,
+                                    data_digest=index.data_digest(entry), record=entry))
+    for path in index.dangling:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        found.warnings.append(Problem(
+            "unreadable", f"is a symbolic link to '{target}', which does not exist, so it is not published",
+            str(path), fix="restore the file it points to or remove the link"))
+    for path in index.orphans:
+        found.warnings.append(Problem("stale-data", "this data file belongs to no decision notebook", str(path),
+                                      fix="rename it to match its notebook or delete it"))
 
 
 def _templates(log: DecisionLog) -> list[Path]:
@@ -192,8 +184,8 @@ def _gather_guides(project: Project, folders: list[Path], index: RecordIndex, fo
             while slug in taken:
                 slug, n = f"{base}-{n}", n + 1
             taken.add(slug)
-            found.sources.append(Source(GUIDE, path, folder, slug, GUIDES_DIR, digest, guide_log=guide_log,
-                                        decisions_href=decisions_href))
+            found.guides.append(Source(GUIDE, path, folder, slug, GUIDES_DIR, digest, guide_log=guide_log,
+                                       decisions_href=decisions_href))
 
 
 # --- the rest ------------------------------------------------------------------------

@@ -359,3 +359,77 @@ def test_list_reads_only_what_changed(tmp_path, monkeypatch):
         second = [e.decision.title for e in index.entries() if e.decision]
     assert parsed == [path]
     assert second == [t.replace("Adopt Kafka", "Adopt Pulsar") for t in first]
+
+
+# --- a rebuild after new words gives the site a full build gives -------------------------
+
+def _site_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, quick", [
+    ("words", True),           # the text of a record
+    ("data", True),            # a trade-off table in a data file
+    ("guide", True),           # the text of a guide
+    ("mention", False),        # the text now links to another decision: backlinks change
+    ("title", False),          # front matter: the index, neighbours and graph change
+])
+def test_an_edit_gives_the_site_a_full_build_gives(tmp_path, monkeypatch, change, quick):
+    from adrkit.publish import quick as quick_path
+
+    from test_publish_guides import guide_folder
+
+    d = sample_log(tmp_path)
+    for i in range(10, 16):
+        write_record(d, f"{i:04d}-filler-{i}", {"title": f"Filler {i}", "date": f"2025-02-{i}"})
+    guides = guide_folder(tmp_path)
+    _age(tmp_path)
+    build(tmp_path, guides=[guides])
+    taken = []
+    real = quick_path.write
+    monkeypatch.setattr(quick_path, "write", lambda *a, **k: taken.append(real(*a, **k)) or taken[-1])
+    if change == "words":
+        _edit(d / "0012-filler-12.ipynb", "We do it.", "We do it, with care.")
+    elif change == "data":
+        _edit(d / "0002-use-postgresql-for-orders.yaml", "name: MongoDB", "name: Cassandra")
+    elif change == "guide":
+        _edit(guides / "getting-started.ipynb", "Install adrkit", "First install adrkit")
+    elif change == "mention":
+        _edit(d / "0012-filler-12.ipynb", "We do it.", "We do it, as [the process](0001-record-architecture-decisions.ipynb) says.")
+    elif change == "title":
+        _edit(d / "0012-filler-12.ipynb", "Filler 12", "Filler twelve")
+    report = build(tmp_path, guides=[guides])
+    assert report.converted == 1 and not report.failures
+    assert bool(taken and taken[-1] is not None) == quick
+    full = build(tmp_path, guides=[guides], out=tmp_path / "full", cache_dir=tmp_path / "fresh-cache")
+    assert full.converted == report.pages + report.guides
+    assert _site_files(tmp_path / "site") == _site_files(tmp_path / "full")
+    assert [str(w) for w in report.warnings] == [str(w) for w in full.warnings]
+    again = build(tmp_path, guides=[guides])  # and the next build has nothing to do
+    assert again.converted == 0
+
+
+def test_an_edit_in_a_site_of_two_logs_gives_what_a_full_build_gives(tmp_path, monkeypatch):
+    from adrkit.publish import quick as quick_path
+
+    project = two_log_project(tmp_path)
+    _age(tmp_path)
+    build(project)
+    taken = []
+    real = quick_path.write
+    monkeypatch.setattr(quick_path, "write", lambda *a, **k: taken.append(real(*a, **k)) or taken[-1])
+    _edit(project / "services" / "payments" / "decisions" / "0002-publish-payment-events.ipynb",
+          "platypusflow event", "platypusflow message")
+    report = build(project)
+    assert report.converted == 1 and taken and taken[-1] is not None
+    quick = _site_files(project / "site")
+    full = build(project, cache_dir=tmp_path / "fresh-cache")  # the same folder (its links to the partner)
+    assert full.converted == full.pages
+    assert quick == _site_files(project / "site")
+    assert "platypusflow message" in (project / "site" / "search-index.js").read_text(encoding="utf-8")

@@ -290,3 +290,69 @@ def test_guide_pages_load_from_file_urls_and_search_finds_them(guides_site, watc
     page.wait_for_url("**/guides/tradeoff-walkthrough.html")
     page.click('.site-nav a[href="../timeline.html"]')
     page.wait_for_url("**/timeline.html")
+
+
+@pytest.fixture(scope="module")
+def org_site(tmp_path_factory):
+    from test_publish_scale import two_log_project
+
+    root = tmp_path_factory.mktemp("browser-org")
+    project = two_log_project(root)
+    report = build(project)
+    assert not report.failures, report.failures
+    return project / "site"
+
+
+def visible_ids(page) -> list[str]:
+    return page.eval_on_selector_all("#adr-table tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.id)")
+
+
+PAYMENTS = ["payments:0001-record-architecture-decisions", "payments:0002-publish-payment-events"]
+
+
+def test_the_index_filters_by_log_and_links_across_logs(org_site, watch):
+    page = watch.page()
+    page.goto(url(org_site, "index.html"))
+    assert len(visible_ids(page)) == 6  # two logs and the included site
+    page.select_option("#log", "payments")
+    assert visible_ids(page) == PAYMENTS
+    assert page.text_content("#count") == "2 of 6 shown"
+    page.select_option("#log", "identity-team")
+    assert visible_ids(page) == ["identity-team:0001-use-oidc", "identity-team:0002-rotate-keys"]
+    page.select_option("#log", "")
+    page.fill("#q", "platypusflow")  # a word from a payments record's text
+    assert visible_ids(page) == ["payments:0002-publish-payment-events"]
+    page.fill("#q", "wombatgate")  # a word from the included site's summary
+    assert visible_ids(page) == ["identity-team:0001-use-oidc"]
+    # a decision page names its log; the link opens the index filtered by it
+    page.goto(url(org_site, "payments/0002-publish-payment-events.html"))
+    page.click("a.adr-log")
+    page.wait_for_url("**/index.html?log=payments")
+    assert visible_ids(page) == PAYMENTS
+    # a cross-log link leads to the other log's page, and the included site's to its own
+    page.goto(url(org_site, "payments/0002-publish-payment-events.html"))
+    page.click('a[href="../platform/0002-use-kafka.html"]')
+    page.wait_for_url("**/platform/0002-use-kafka.html")
+    assert page.text_content("h1") == "Use Kafka for events"
+    page.goto(url(org_site, "index.html"))
+    page.click('a[href="../../partner/site/0001-use-oidc.html"]')
+    page.wait_for_url("**/partner/site/0001-use-oidc.html")
+    assert page.text_content("h1") == "Use OIDC for sign-in"
+
+
+def test_every_page_of_two_logs_loads_without_errors(org_site, watch):
+    page = watch.page()
+    for path in sorted(org_site.rglob("*.html")):
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+
+
+def test_axe_finds_no_serious_violations_on_a_site_of_two_logs(org_site, browser):
+    if not AXE.exists():
+        pytest.skip(f"axe-core not installed: run 'npm install --prefix {ROOT / '.peer'} axe-core'")
+    w = Watch(browser, bypass_csp=True)
+    page = w.page()
+    for name in ("index.html", "payments/0002-publish-payment-events.html", "graph.html", "timeline.html"):
+        page.goto(url(org_site, name))
+        assert _axe(page) == [], name
+    w.close()

@@ -7,7 +7,7 @@ Graphviz refuses the whole drawing for one of them.
 """
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,17 +16,18 @@ __all__ = ["FONT", "Html", "dot_quote", "dot_html", "dot_attrs", "text_only"]
 FONT = "Helvetica"
 
 
-def _is_text(ch: str) -> bool:
-    cp = ord(ch)
-    if 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE:
-        return False
-    return unicodedata.category(ch) not in ("Cc", "Cs")
+# Not text: controls (Unicode category Cc), surrogates (Cs), and the noncharacters
+# U+FDD0..U+FDEF and the last two code points of every plane.
+_NONCHARACTERS = "\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))
+_DROP = re.compile(f"[\x00-\x1f\x7f-\x9f{_NONCHARACTERS}]")
+_DROP_KEEP_NEWLINES = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_NONCHARACTERS}]")
 
 
 def text_only(text: Any, *, keep_newlines: bool = False) -> str:
     """`text` without control characters, surrogates and noncharacters."""
     raw = "" if text is None else str(text)
-    return "".join(ch for ch in raw if (keep_newlines and ch == "\n") or _is_text(ch))
+    return (_DROP_KEEP_NEWLINES if keep_newlines else _DROP).sub("", raw)
 
 
 def dot_quote(text: Any) -> str:

@@ -2,48 +2,51 @@
 
 1. gather the sources (`sources.gather`): every log's records, their data files, the
    guides, the logo and the included sites, from file stats first (a file is read only
-   when its stat changed since the last build);
-2. key every page by what it is made from (`cache.page_key`); when every key and input
-   is what the last build into the same folder saw, and the folder is as it left it,
-   stop: the site is up to date (its report is repeated);
-3. take from the page cache what it has (`recall`), while the decision graph is drawn
-   in the background;
-4. convert the rest (`convert`), in a process pool when there are many, each body going
-   straight into the cache;
-5. assemble the site (links, navigation, the other sites' decisions) and check it;
+   when its stat changed since it was last read);
+2. key every page by what it is made from (`cache.page_key`);
+3. start converting, beside what follows, the pages the cache does not have
+   (`convert.Conversion`: a process pool when there are many), each body going straight
+   into the cache; when there are none, and every key and input is what the last build
+   into the same folder saw, and the folder is as it left it, stop: the site is up to
+   date (its report is repeated);
+4. when only the words of a few pages changed, write them and what quotes them, and
+   take the rest of the site as it is (`quick`); else:
+5. read every record's front matter, take the pages the cache has (`recall`) and the
+   converted ones, assemble the site (links, navigation, the graph, the other sites'
+   decisions) and check it (`checks`);
 6. write it (`emit.write_site`): every file rendered only if what it is made from
    changed, the rest taken from the current site, into a staging folder swapped in
-   whole (`output.SiteWriter`); remember the build; prune the cache; report.
+   whole (`output.SiteWriter`); remember what was made of each page; prune the cache.
 
 Decisions and guides are the same thing to every stage (`model.Source`, `model.Page`).
-Nothing is written to the output folder before stage 6, so a build that fails leaves
-the previous site as it was. One notebook that cannot be read or converted is reported
-with its file and the reason, and the rest of the site is built.
+Nothing is written to the output folder before the last step, so a build that fails
+leaves the previous site as it was. One notebook that cannot be read or converted is
+reported with its file and the reason, and the rest of the site is built.
 """
 from __future__ import annotations
 
 import gc
 import hashlib
 import time
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from adrkit.publish.cache import PageCache, build_fingerprint, page_key
-from adrkit.publish.checks import check_site
-from adrkit.publish.convert import Converted, Job, convert_all, pooled, worker_count
-from adrkit.publish.emit import Site, write_site
-from adrkit.publish.graph import GraphDrawer, plan_graph
-from adrkit.publish.links import SiteLinks
 from adrkit.publish.model import DECISION, GUIDE, Page, Source
-from adrkit.publish.output import SiteWriter, check_out_dir, site_intact
-from adrkit.publish.pages import SiteRenderer, SiteSettings
+from adrkit.publish.output import check_out_dir, site_intact
 from adrkit.publish.report import BuildReport, Problem, Progress, as_progress
 from adrkit.publish.sources import Gathered, gather, guide_folders
 from adrkit.storage.log import DecisionLog
 from adrkit.storage.project import Project, project_of
 from adrkit.storage.records import RecordIndex, no_gc
 from adrkit.storage.statcache import StatCache
+
+if TYPE_CHECKING:  # the later stages' modules are imported when a build gets to them
+    from adrkit.publish.convert import Conversion, Converted
+    from adrkit.publish.emit import Site, SiteState
+    from adrkit.publish.graph import GraphDrawer
 
 __all__ = ["BuildOptions", "build_site", "guide_folders", "default_cache"]
 
@@ -76,42 +79,50 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
     report = BuildReport(out=out)
     folders = guide_folders(project, options.guides, report.warnings)
     check_out_dir(out, [*(lg.dir for lg in project.logs), project.config.root, *folders])
-    cache_dir = Path(options.cache_dir) if options.cache_dir else default_cache(project)
-    files = StatCache(cache_dir / "records.sqlite")
+    with _caches(project, options) as (files, cache):
+        found = gather(project, cache=files, folders=folders, out=out, includes=_includes(project, options))  # 1
+        _key_pages(found, options)                                                                  # 2
+        converting = _Converting(_unconverted(found, cache, options), cache, options, say, report)  # 3
+        inputs, last = _inputs_key(found, options, out), cache.last_build(str(out.absolute()))
+        if not converting.sources and _up_to_date(last, inputs, out):
+            return _repeat(last, report, started)
+        quick = _quick(found, options, out, last, cache, converting, report)                        # 4
+        if quick is not None:
+            _remember(cache, out, inputs, report, *quick)
+            return _finished(report, started)
+        _read_records(found, options, report)                                                       # 5
+        graph = _graph(found, project, cache, converting)
+        pages = _recall(converting.others(found.sources), cache, report) + converting.pages()
+        site = _assemble(project, found, pages, graph, options)
+        report.warnings.extend(_check(site, found, project))
+        manifest, state = _write(site, out, cache, last, RecordIndex(project.default, files), say)  # 6
+        report.pages, report.guides = len(site.pages), len(site.guides)
+        _remember(cache, out, inputs, report, manifest, _site_state(found, options, out, state, site))
+        cache.put_views(str(out.absolute()), state.views)
+        cache.prune()
+    return _finished(report, started)
+
+
+@contextmanager
+def _caches(project: Project, options: BuildOptions) -> Iterator[tuple[StatCache, PageCache]]:
+    """The record index's store and the page cache, closed (committed) at the end;
+    what a build reads is kept to its end, so the cycle collector is told not to walk it."""
+    folder = Path(options.cache_dir) if options.cache_dir else default_cache(project)
+    files = StatCache(folder / "records.sqlite")
     try:
-        with PageCache(cache_dir) as cache:
-            found = gather(project, cache=files, folders=folders, out=out,                     # 1
-                           includes=options.include if options.include is not None
-                           else project.config.site_include)
-            _key_pages(found, options)                                                          # 2
-            inputs = _inputs_key(found, options, out)
-            last = cache.last_build(str(out.absolute()))
-            if _up_to_date(last, inputs, out):
-                return _repeat(last, report, started)
-            with no_gc():
-                found.split(options.drafts)
-            gc.freeze()  # what a build reads is kept to its end: the collector need not walk it
-            report.warnings.extend(found.warnings)
-            report.failures.extend(found.failures)
-            graph = GraphDrawer(plan_graph(found.decisions, project.multi), build_fingerprint(),
-                                cache.get_blob, cache.put_blob).start()
-            with no_gc():
-                pages, todo = _recall(found.sources, cache)                                     # 3
-            report.skipped = len(pages)
-            gc.freeze()
-            pages += _convert(todo, cache, options, say, report)                                # 4
-            site = _assemble(project, found, pages, graph, options)                             # 5
-            report.warnings.extend(check_site(site.pages, site.guides, site.links, found.decisions + found.unpublished,
-                                              {lg.name: lg for lg in project.logs}, project.default.name))
-            manifest = _write(site, out, cache, last, RecordIndex(project.default, files), say)  # 6
-            report.pages, report.guides = len(site.pages), len(site.guides)
-            report.seconds = time.perf_counter() - started
-            cache.remember_build(str(out.absolute()), {"inputs": inputs, "manifest": manifest,
-                                                       "report": _report_state(report)})
-            cache.prune()
+        with PageCache(folder) as cache:
+            yield files, cache
     finally:
         files.close()
         gc.unfreeze()
+
+
+def _includes(project: Project, options: BuildOptions) -> list[str]:
+    return options.include if options.include is not None else project.config.site_include
+
+
+def _finished(report: BuildReport, started: float) -> BuildReport:
+    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -125,15 +136,19 @@ def _key_pages(found: Gathered, options: BuildOptions) -> None:
             src.key = page_key(DECISION, src.digest, src.data_digest, execute=options.execute)
 
 
+def _other_inputs(found: Gathered, options: BuildOptions, out: Path) -> str:
+    """Everything the site is made from but the pages, as one hash."""
+    h = hashlib.sha256(f"{build_fingerprint()}\0{out.absolute()}\0{options.drafts}\0{options.execute}".encode())
+    for item in (*found.inputs, *map(str, found.warnings)):
+        h.update(f"\0{item}".encode())
+    return h.hexdigest()
+
+
 def _inputs_key(found: Gathered, options: BuildOptions, out: Path) -> str:
     """Everything the site is made from, as one hash."""
-    h = hashlib.sha256(f"{build_fingerprint()}\0{out.absolute()}\0{options.drafts}\0{options.execute}".encode())
-    for item in found.inputs:
-        h.update(f"\0{item}".encode())
+    h = hashlib.sha256(_other_inputs(found, options, out).encode())
     for src in found.records + found.guides:
         h.update(f"\0{src.kind}\0{src.file}\0{src.key}\0{src.path}".encode())
-    for problem in found.warnings:
-        h.update(f"\0{problem}".encode())
     return h.hexdigest()
 
 
@@ -150,62 +165,96 @@ def _repeat(last: dict[str, Any], report: BuildReport, started: float) -> BuildR
     report.skipped = report.pages + report.guides
     report.warnings = [Problem.from_dict(p) for p in state.get("warnings", [])]
     report.failures = [Problem.from_dict(p) for p in state.get("failures", [])]
-    report.seconds = time.perf_counter() - started
-    return report
+    return _finished(report, started)
 
 
-def _report_state(report: BuildReport) -> dict[str, Any]:
-    return {"pages": report.pages, "guides": report.guides,
-            "warnings": [p.to_dict() for p in report.warnings],
-            "failures": [p.to_dict() for p in report.failures]}
+def _remember(cache: PageCache, out: Path, inputs: str, report: BuildReport, manifest: dict[str, Any],
+              site: dict[str, Any]) -> None:
+    """What the next build needs of this one: its inputs, the files it wrote, what it
+    made of each page, and its report (repeated by a build with nothing to do)."""
+    cache.remember_build(str(out.absolute()), {
+        "inputs": inputs, "manifest": manifest, "site": site,
+        "report": {"pages": report.pages, "guides": report.guides,
+                   "warnings": [p.to_dict() for p in report.warnings],
+                   "failures": [p.to_dict() for p in report.failures]}})
 
 
-# --- 3, 4. pages ------------------------------------------------------------------------
+# --- 3. converting ------------------------------------------------------------------------
 
-def _recall(sources: list[Source], cache: PageCache) -> tuple[list[Page], list[Source]]:
-    """The pages the cache has, and the sources left to convert."""
-    metas = cache.metas(src.key for src in sources)
-    pages, todo = [], []
-    for src in sources:
-        meta = metas.get(src.key)
-        if meta is None:
-            todo.append(src)
-        else:
-            pages.append(Page.from_meta(src, src.key, meta))
-    return pages, todo
-
-
-def _convert(todo: list[Source], cache: PageCache, options: BuildOptions, say: Progress,
-             report: BuildReport) -> list[Page]:
-    """Convert `todo`; each body goes into the cache as it comes."""
-    if not todo:
-        return []
-    jobs = [_job(src, options) for src in todo]
-    by_ident = {job.ident: src for job, src in zip(jobs, todo)}
-    many = pooled(len(jobs), options.parallel)
-    workers = worker_count(len(jobs)) if many else 1
-    report.workers = workers
-    say.note(f"converting {len(jobs)} notebook{'s' if len(jobs) != 1 else ''}"
-             + (f" on {workers} cores" if workers > 1 else ""))
-    say.start("converting", len(jobs))
-    pages = []
-    for done, result in enumerate(convert_all(jobs, parallel=options.parallel,
-                                              bytecode_dir=cache.dir / "nbconvert-templates"), start=1):
-        src = by_ident[result.ident]
-        page = _converted(src, result, cache, report)
-        if page is not None:
-            pages.append(page)
-        say.advance(done)
-    say.finish()
-    return pages
+def _unconverted(found: Gathered, cache: PageCache, options: BuildOptions) -> list[Source]:
+    """The pages to publish whose key the cache does not have (drafts and records that
+    cannot be read left out: only those front matters are read here)."""
+    known = cache.known()
+    todo = []
+    for src in found.records + found.guides:
+        if src.key in known:
+            continue
+        if src.kind == DECISION:
+            decision = src.record.decision
+            if decision is None or (decision.status == "draft" and not options.drafts):
+                continue
+        todo.append(src)
+    return todo
 
 
-def _job(src: Source, options: BuildOptions) -> Job:
-    size = 0
+class _Converting:
+    """The conversion of the pages the cache does not have, started at once (see
+    `convert.Conversion`); `pages()` waits for them (each body goes into the cache)."""
+
+    def __init__(self, todo: list[Source], cache: PageCache, options: BuildOptions, say: Progress,
+                 report: BuildReport):
+        from adrkit.publish.convert import Conversion
+
+        self.sources = todo
+        self._cache, self._say, self._report = cache, say, report
+        self._jobs = [_job(src, options) for src in todo]
+        self._by_ident = {job.ident: src for job, src in zip(self._jobs, todo)}
+        self._pages: list[Page] | None = None
+        self.graph: GraphDrawer | None = None
+        self.conversion: Conversion = Conversion(self._jobs, parallel=options.parallel,
+                                                 bytecode_dir=cache.dir / "nbconvert-templates")
+        report.workers = self.conversion.workers
+        if todo:
+            say.note(f"converting {len(todo)} notebook{'s' if len(todo) != 1 else ''}"
+                     + (f" on {self.conversion.workers} cores" if self.conversion.workers > 1 else ""))
+
+    def others(self, sources: list[Source]) -> list[Source]:
+        """The `sources` this conversion does not make."""
+        mine = {id(src) for src in self.sources}
+        return [src for src in sources if id(src) not in mine]
+
+    def pages(self) -> list[Page]:
+        if self._pages is None:
+            self._pages = self._collect()
+        return self._pages
+
+    def _collect(self) -> list[Page]:
+        from adrkit.publish.convert import Drawn
+
+        out: list[Page] = []
+        self._say.start("converting", len(self._jobs))
+        done = 0
+        for result in self.conversion.results():
+            if isinstance(result, Drawn):
+                if self.graph is not None:
+                    self.graph.accept(result.part, result.svg, result.note)
+                continue
+            done += 1
+            page = _converted(self._by_ident[result.ident], result, self._cache, self._report)
+            if page is not None:
+                out.append(page)
+            self._say.advance(done)
+        self._say.finish()
+        return out
+
+
+def _job(src: Source, options: BuildOptions) -> Any:
+    from adrkit.publish.convert import Job
+
     try:
         size = src.path.stat().st_size
     except OSError:
-        pass
+        size = 0
     return Job(ident=str(src.path), kind=src.kind, path=str(src.path), digest=src.digest,
                data_path=str(src.data_path) if src.data_path else "", data_digest=src.data_digest,
                execute=options.execute and src.kind == DECISION, cwd=str(src.folder),
@@ -224,10 +273,78 @@ def _converted(src: Source, result: Converted, cache: PageCache, report: BuildRe
     return Page.from_meta(src, src.key, meta)
 
 
-# --- 5. the site -----------------------------------------------------------------------
+# --- 4. when only words changed -------------------------------------------------------------
+
+def _quick(found: Gathered, options: BuildOptions, out: Path, last: dict[str, Any], cache: PageCache,
+           converting: _Converting, report: BuildReport) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Write the site by `quick` when it applies: (manifest, site state), the report
+    filled in; None when the full build is needed (the conversions go on for it)."""
+    from adrkit.publish import quick
+    from adrkit.publish.pages import SiteRenderer, SiteSettings
+
+    old = last.get("site")
+    plan = quick.plan(found.records + found.guides, _other_inputs(found, options, out), old, options.drafts)
+    if plan is None:
+        return None
+
+    def changed() -> list[Page]:
+        converted = {p.key: p for p in converting.pages()}
+        rest = [s for s in plan.changed if s.key not in converted]
+        recalled = {p.key: p for p in _recall(rest, cache, BuildReport(out=out))}
+        return [page for s in plan.changed if (page := converted.get(s.key) or recalled.get(s.key))]
+
+    settings = SiteSettings(**old["settings"])  # type: ignore[index]
+    renderer = SiteRenderer(settings, bytecode_dir=cache.dir / "site-templates")
+    done = quick.write(plan, changed, out=out, cache=cache, renderer=renderer, last=last,
+                       sources=found.records, guide_sources=found.guides, title=settings.title)
+    if done is None or report.failures:
+        return None
+    before = last.get("report") or {}
+    report.pages, report.guides = int(before.get("pages", 0)), int(before.get("guides", 0))
+    report.warnings = [Problem.from_dict(p) for p in before.get("warnings", [])]
+    report.failures = [Problem.from_dict(p) for p in before.get("failures", [])]
+    report.skipped = report.pages + report.guides - report.converted
+    return done
+
+
+# --- 5. the whole site ------------------------------------------------------------------------
+
+def _read_records(found: Gathered, options: BuildOptions, report: BuildReport) -> None:
+    """Every record's front matter: the ones to publish, the drafts, the unreadable."""
+    with no_gc():
+        found.split(options.drafts)
+    gc.freeze()  # kept to the end of the build: the collector need not walk it
+    report.warnings.extend(found.warnings)
+    report.failures.extend(found.failures)
+
+
+def _recall(sources: list[Source], cache: PageCache, report: BuildReport) -> list[Page]:
+    """The pages the cache has."""
+    with no_gc():
+        metas = cache.metas(src.key for src in sources)
+        pages = [Page.from_meta(src, src.key, metas[src.key]) for src in sources if src.key in metas]
+    report.skipped += len(pages)
+    return pages
+
+
+def _graph(found: Gathered, project: Project, cache: PageCache, converting: _Converting) -> GraphDrawer:
+    """The decision graph's drawings: kept ones, the others made in the conversion's
+    process pool when there is one (else when the graph page is written)."""
+    from adrkit.publish.graph import GraphDrawer, plan_graph
+
+    graph = GraphDrawer(plan_graph(found.decisions, project.multi), build_fingerprint(), cache.get_blob,
+                        cache.put_blob)
+    converting.graph = graph
+    converting.conversion.draw(graph.missing())
+    return graph
+
 
 def _assemble(project: Project, found: Gathered, pages: list[Page], graph: GraphDrawer,
               options: BuildOptions) -> Site:
+    from adrkit.publish.emit import Site
+    from adrkit.publish.links import SiteLinks
+    from adrkit.publish.pages import SiteRenderer, SiteSettings
+
     order = {name: i for i, name in enumerate(project.names())}
     decisions = sorted((p for p in pages if p.kind == DECISION),
                        key=lambda p: (order.get(p.log, 0), p.decision.number, p.stem))
@@ -253,17 +370,33 @@ def _assemble(project: Project, found: Gathered, pages: list[Page], graph: Graph
                 multi=project.multi, logo=found.logo, drawings=graph.drawings)
 
 
+def _check(site: Site, found: Gathered, project: Project) -> list[Problem]:
+    from adrkit.publish.checks import check_site
+
+    return check_site(site.pages, site.guides, site.links, found.decisions + found.unpublished,
+                      {lg.name: lg for lg in project.logs}, project.default.name)
+
+
 # --- 6. writing --------------------------------------------------------------------------
 
 def _write(site: Site, out: Path, cache: PageCache, last: dict[str, Any], index: RecordIndex,
-           say: Progress) -> dict[str, list[Any]]:
+           say: Progress) -> tuple[dict[str, Any], SiteState]:
+    from adrkit.publish.emit import write_site
+    from adrkit.publish.output import SiteWriter
+
     manifest = last.get("manifest") if isinstance(last.get("manifest"), dict) else {}
     writer = SiteWriter(out, manifest)
     try:
-        write_site(site, writer, cache, index.file_digest, say)
+        state = write_site(site, writer, cache, index.file_digest, say)
         writer.commit()
     except BaseException:
         writer.abort()
         raise
-    return writer.manifest
+    return writer.manifest, state
 
+
+def _site_state(found: Gathered, options: BuildOptions, out: Path, state: SiteState, site: Site) -> dict[str, Any]:
+    from adrkit.publish.quick import site_state
+
+    return site_state(found.records + found.guides, _other_inputs(found, options, out), state, site.logs,
+                      asdict(site.renderer.settings))

@@ -17,7 +17,8 @@ Per page key the cache keeps what the conversion learned (`meta`: links, files,
 sections, problems) apart from the body and search text, so a build holds only the
 small part in memory and reads each body when it writes that page. Small blobs (the
 decision graph's drawings) are kept by kind and key. Per output folder, the last
-build's inputs, manifest (file -> digest, size, mtime, render key) and report.
+build's inputs, manifest (file -> digest, size, mtime, render key), report and what it
+made of each page (`views`: a page's template context).
 
 Everything is in one SQLite file, `pages.sqlite`, written in one transaction per
 build. Keys a build did not use are pruned at its end. A corrupt or unreadable store is
@@ -37,7 +38,7 @@ from adrkit.storage.statcache import code_fingerprint
 
 __all__ = ["PageCache", "page_key", "build_fingerprint", "CACHE_FORMAT"]
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 4
 _LIBRARIES = ("nbconvert", "nbformat", "nh3", "mistune", "pygments", "jinja2", "markupsafe")
 
 
@@ -70,7 +71,7 @@ def page_key(kind: str, digest: str, data_digest: str | None, *, execute: bool =
     what else changes its body (`execute`; `where` a guide's links point)."""
     h = hashlib.sha256(build_fingerprint().encode())
     h.update(f"\0{kind}\0{'execute' if execute else 'stored'}\0{where}\0{digest}\0{data_digest or '-'}".encode())
-    return h.hexdigest()
+    return h.hexdigest()[:32]  # 128 bits: a key, not a signature
 
 
 class PageCache:
@@ -128,7 +129,12 @@ class PageCache:
         found: dict[str, dict[str, Any]] = {}
         if not wanted:
             return found
-        for key, text in self._query("SELECT key, meta FROM pages"):
+        if len(wanted) <= 500:  # a few: by key; else every row at once
+            marks = ",".join("?" * len(wanted))
+            rows = self._query(f"SELECT key, meta FROM pages WHERE key IN ({marks})", tuple(wanted))
+        else:
+            rows = self._query("SELECT key, meta FROM pages")
+        for key, text in rows:
             if key in wanted:
                 try:
                     meta = json.loads(text)
@@ -138,6 +144,10 @@ class PageCache:
                     found[key] = meta
         self._used.update(found)
         return found
+
+    def known(self) -> set[str]:
+        """The keys of every page the cache has."""
+        return {str(k) for (k,) in self._query("SELECT key FROM pages")}
 
     def body(self, key: str) -> tuple[str, str]:
         """(body, search text) of a page; empty strings when they are gone."""
@@ -198,6 +208,27 @@ class PageCache:
         self._write("INSERT OR REPLACE INTO builds (out, state) VALUES (?, ?)",
                     [(out, json.dumps(state, ensure_ascii=False, separators=(",", ":")))])
 
+    # --- what the last build made of each page ----------------------------------
+    def put_views(self, out: str, views: dict[str, dict[str, Any]]) -> None:
+        """Keep each page of `out`'s template context (all its pages: the others go)."""
+        self._write("DELETE FROM views WHERE out = ?", [(out,)])
+        self._write("INSERT INTO views (out, ident, view) VALUES (?, ?, ?)",
+                    ((out, ident, json.dumps(view, ensure_ascii=False, separators=(",", ":")))
+                     for ident, view in views.items()))
+
+    def views(self, out: str, idents: Iterable[str]) -> dict[str, dict[str, Any]]:
+        found = {}
+        for ident in idents:
+            rows = self._query("SELECT view FROM views WHERE out = ? AND ident = ?", (out, ident))
+            try:
+                view = json.loads(rows[0][0]) if rows else None
+            except ValueError:
+                view = None
+            if isinstance(view, dict):
+                found[ident] = view
+        return found
+
+
     def close(self) -> None:
         """Commit what this build stored."""
         if self._db is not None:
@@ -219,13 +250,15 @@ def _open(path: Path) -> Any:
         db.execute("PRAGMA synchronous=NORMAL")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != CACHE_FORMAT:
-            for table in ("pages", "bodies", "blobs", "builds"):
+            for table in ("pages", "bodies", "blobs", "builds", "views"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
         db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, meta TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, body TEXT NOT NULL, text TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS blobs (kind TEXT, key TEXT, value TEXT, PRIMARY KEY (kind, key))")
         db.execute("CREATE TABLE IF NOT EXISTS builds (out TEXT PRIMARY KEY, state TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS views (out TEXT, ident TEXT, view TEXT NOT NULL, "
+                   "PRIMARY KEY (out, ident))")
         db.execute("BEGIN")
     except BaseException:
         db.close()

@@ -30,7 +30,8 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from adrkit.about import __version__
 from adrkit.publish.report import Problem
 
-__all__ = ["SCHEMA_PATH", "SCHEMA_NAME", "FORMAT_VERSION", "decisions_document", "schema", "Remote",
+__all__ = ["SCHEMA_PATH", "SCHEMA_NAME", "FORMAT_VERSION", "decisions_document", "document_lines", "entry_line",
+           "schema", "Remote",
            "Included", "read_include", "validate_document"]
 
 FORMAT_VERSION = 1
@@ -52,15 +53,34 @@ def _safe_json(value: Any, indent: int | None = None) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def decisions_document(entries: Iterable[dict[str, Any]], *, title: str, logs: list[dict[str, Any]]) -> str:
-    """decisions.json from each decision's entry (see the schema)."""
-    items = list(entries)
+def entry_line(entry: dict[str, Any]) -> str:
+    """One decision of decisions.json, as its line."""
+    return _safe_json(entry)
+
+
+def document_lines(text: str) -> list[str]:
+    """The decisions' lines of a decisions.json that `decisions_document` wrote, in order."""
+    lines = []
+    inside = False
+    for line in text.splitlines():
+        if line == '  "decisions": [':
+            inside = True
+        elif inside and line.startswith("    {"):
+            lines.append(line[4:-1] if line.endswith(",") else line[4:])
+        elif inside:
+            break
+    return lines
+
+
+def decisions_document(lines: Iterable[str], *, title: str, logs: list[dict[str, Any]]) -> str:
+    """decisions.json from each decision's line (`entry_line`; see the schema)."""
+    items = list(lines)
     doc = {"version": FORMAT_VERSION, "schema": SCHEMA_NAME, "generator": f"adrkit {__version__}",
-           "title": title, "count": len(items), "logs": logs, "decisions": items}
+           "title": title, "count": len(items), "logs": logs}
     # One decision per line: readable, diffable, and cheap to write for ten thousand.
-    head = _safe_json({k: v for k, v in doc.items() if k != "decisions"}, indent=2)
-    lines = ",\n".join("    " + _safe_json(item) for item in items)
-    body = f'  "decisions": [\n{lines}\n  ]' if items else '  "decisions": []'
+    head = _safe_json(doc, indent=2)
+    body = ",\n".join("    " + line for line in items)
+    body = f'  "decisions": [\n{body}\n  ]' if items else '  "decisions": []'
     return head[:-2] + ",\n" + body + "\n}\n"
 
 

@@ -19,11 +19,14 @@ What a page costs, and what is not paid twice:
 - a trade-off table or lifecycle is rendered once per process for each distinct table;
 - preprocessors that have nothing to do for a prepared notebook are off.
 
-A cold build spreads the notebooks over a process pool (started fresh, so the workers
-do not carry the parent's memory), each worker building its own `Converter` once; a
-small build converts in-process. Jobs are handed out a few at a time and each worker
-reads its notebook itself, checking it still has the digest the build keyed it by, so
-the parent never holds every notebook at once.
+A cold build spreads the notebooks over a process pool (forked, so a script that calls
+the build needs no `__main__` guard), each worker building its own `Converter` once,
+and draws the parts of the decision graph there too; a build of a few notebooks
+converts them in one worker process started at once, beside the rest of the build
+(importing nbconvert and converting one page costs about as much as everything else a
+rebuild of ten thousand decisions does), or in-process on one core. Jobs are handed out a few at a time and each worker reads its notebook
+itself, checking it still has the digest the build keyed it by, so the parent never
+holds every notebook at once.
 
 A guide (`Job.kind == GUIDE`) is converted by the same exporter and sanitizer, prepared
 as a guide (code shown, no data file) and with links rewritten for a page in `guides/`.
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -52,7 +56,7 @@ from adrkit.publish.model import GUIDE
 from adrkit.publish.prepare import prepare_notebook
 from adrkit.publish.report import Problem
 
-__all__ = ["Job", "Converted", "Converter", "convert_all", "TEMPLATE_DIR", "POOL_THRESHOLD",
+__all__ = ["Job", "Converted", "Drawn", "Converter", "Conversion", "convert_all", "TEMPLATE_DIR", "POOL_THRESHOLD",
            "worker_count", "page_text", "SUMMARY_LIMIT"]
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -145,16 +149,43 @@ def _make_exporter(isolate: Callable[[str], str], bytecode_dir: Path | None) -> 
 
     off = {"enabled": False}
     config = Config({"TagRemovePreprocessor": off, "RegexRemovePreprocessor": off,
-                     "HighlightMagicsPreprocessor": off})
+                     "HighlightMagicsPreprocessor": off, "CSSHTMLHeaderPreprocessor": off})
     exporter = PageExporter(config=config, template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
                             optimistic_validation=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, anchor_link_text="#", sanitize_html=True)
-    exporter.register_filter("clean_html", isolate)
+    exporter.register_filter("clean_html", _memo(isolate))
     exporter.register_filter("filter_data_type", DataTypeFilter(parent=exporter))
     exporter.register_filter("markdown2html", _memo_markdown(exporter.markdown2html))
     if bytecode_dir is not None:
         _bytecode_cache(exporter.environment, bytecode_dir)
     return exporter
+
+
+def _memo(clean: Callable[[str], str], limit: int = 4096) -> Callable[[str], str]:
+    """`clean`, remembering its result per text (a pure function of it)."""
+    memo: dict[str, str] = {}
+
+    def cleaned(html: str) -> str:
+        done = memo.get(html)
+        if done is None:
+            if len(memo) >= limit:
+                memo.clear()
+            done = memo[html] = clean(html)
+        return done
+
+    return cleaned
+
+
+def _fast_copy_node(nbformat: Any) -> Any:
+    """A notebook node that copies itself through JSON (in C) rather than node by node:
+    nbconvert deep-copies every notebook twice before rendering it, which was the
+    largest single cost of a page."""
+
+    class Node(nbformat.NotebookNode):
+        def __deepcopy__(self, memo: dict[int, Any]) -> "Node":
+            return Node(nbformat.from_dict(json.loads(json.dumps(self))))
+
+    return Node
 
 
 def _memo_markdown(render: Any) -> Any:
@@ -201,6 +232,7 @@ class Converter:
         from adrkit.publish.sanitize import Sanitizer
 
         self._nbformat = nbformat
+        self._node = _fast_copy_node(nbformat)
         self._rejoin_lines = rejoin_lines
         self._sanitizer = Sanitizer()
         self._exporter = _make_exporter(self._sanitizer.fragment, bytecode_dir)
@@ -248,7 +280,7 @@ class Converter:
                          title=title, titled=titled)
 
     def _export(self, notebook: dict[str, Any], name: str, cwd: str) -> str:
-        node = self._nbformat.from_dict(notebook)
+        node = self._node(self._nbformat.from_dict(notebook))
         self._rejoin_lines(node)  # sources and outputs stored as lists of lines
         body, _ = self._exporter.from_notebook_node(node, resources={"metadata": {"name": name, "path": cwd}})
         return body
@@ -331,7 +363,20 @@ def _init_worker(bytecode_dir: str | None) -> None:
     _worker = Converter(Path(bytecode_dir) if bytecode_dir else None)
 
 
-def _convert_in_worker(job: Job) -> Converted:
+@dataclass
+class Drawn:
+    """A drawing of the decision graph made in a worker (`adrkit.publish.graph.draw_dot`)."""
+
+    part: int
+    svg: str | None
+    note: str
+
+
+def _in_worker(job: Job | tuple[int, str]) -> Converted | Drawn:
+    if isinstance(job, tuple):
+        from adrkit.publish.graph import draw_dot
+
+        return Drawn(job[0], *draw_dot(job[1]))
     assert _worker is not None
     return _worker.convert(job)
 
@@ -349,41 +394,84 @@ def pooled(total: int, parallel: bool | None) -> bool:
     return parallel and worker_count(total) > 1
 
 
-def convert_all(jobs: list[Job], *, parallel: bool | None = None, bytecode_dir: Path | None = None,
-                converter: Converter | None = None) -> Iterator[Converted]:
-    """Convert every job, in a process pool when there are enough of them and more than
-    one core; yields results as they finish."""
-    if not pooled(len(jobs), parallel):
-        converter = converter or Converter(bytecode_dir)
-        for job in jobs:
-            yield converter.convert(job)
-        return
-    yield from _pooled(jobs, worker_count(len(jobs)), bytecode_dir)
+class Conversion:
+    """Conversions, started: in a process pool when there are many jobs and more than
+    one core (which also makes the `drawings` of the decision graph, (part, DOT text),
+    first); for a few jobs on more than one core, in one worker process started at once,
+    so the caller's own work goes on beside it; else in this process when the results
+    are asked for. `parallel` False keeps everything in this process, True asks for the
+    pool."""
+
+    def __init__(self, jobs: list[Job], *, parallel: bool | None = None, bytecode_dir: Path | None = None,
+                 drawings: list[tuple[int, str]] | None = None):
+        self._jobs, self._bytecode_dir = jobs, bytecode_dir
+        self.workers = worker_count(len(jobs)) if jobs and pooled(len(jobs), parallel) else 1
+        self._pool: ProcessPoolExecutor | None = None
+        self._todo: Iterator[Any] = iter(())
+        if self.workers > 1:
+            self._todo = iter([*(drawings or []), *sorted(jobs, key=lambda j: j.size, reverse=True)])
+            self._pool = _pool(self.workers, bytecode_dir)
+        elif jobs and parallel is None and worker_count(2) > 1:
+            self._todo = iter(jobs)
+            self._pool = _pool(1, bytecode_dir)
+        self._running: set[Future[Any]] = set()
+        self._refill()
+
+    def draw(self, drawings: list[tuple[int, str]]) -> bool:
+        """Make these drawings of the decision graph in the pool too, before the
+        notebooks still waiting; False when there is no pool (draw them yourself)."""
+        if self._pool is None or self.workers < 2 or not drawings:
+            return False
+        waiting = list(self._todo)
+        self._todo = iter([*drawings, *waiting])
+        self._refill()
+        return True
+
+    def _refill(self) -> None:
+        if self._pool is None:
+            return
+        while len(self._running) < self.workers * _IN_FLIGHT:
+            job = next(self._todo, None)
+            if job is None:
+                return
+            self._running.add(self._pool.submit(_in_worker, job))
+
+    def results(self) -> Iterator[Converted | Drawn]:
+        """Each result as it is ready."""
+        if self._pool is None:
+            converter = Converter(self._bytecode_dir)
+            for job in self._jobs:
+                yield converter.convert(job)
+            return
+        try:
+            while self._running:
+                done, _ = wait(self._running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    self._running.discard(future)
+                    yield future.result()
+                self._refill()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            for future in self._running:
+                future.cancel()
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
 
-def _pooled(jobs: list[Job], workers: int, bytecode_dir: Path | None) -> Iterator[Converted]:
+def _pool(workers: int, bytecode_dir: Path | None) -> ProcessPoolExecutor:
     import multiprocessing
 
+    # Forked workers: a script or notebook that calls the build needs no `__main__` guard.
     methods = multiprocessing.get_all_start_methods()
-    method = "forkserver" if "forkserver" in methods else ("fork" if "fork" in methods else None)
-    context = multiprocessing.get_context(method)
-    # Larger notebooks first, so no worker is left with one big notebook at the end.
-    todo = iter(sorted(jobs, key=lambda j: j.size, reverse=True))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=(str(bytecode_dir) if bytecode_dir else None,)) as pool:
-        running: set[Future[Converted]] = set()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                               initargs=(str(bytecode_dir) if bytecode_dir else None,))
 
-        def refill() -> None:
-            while len(running) < workers * _IN_FLIGHT:
-                job = next(todo, None)
-                if job is None:
-                    return
-                running.add(pool.submit(_convert_in_worker, job))
 
-        refill()
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                running.discard(future)
-                yield future.result()
-            refill()
+def convert_all(jobs: list[Job], *, parallel: bool | None = None, bytecode_dir: Path | None = None,
+                drawings: list[tuple[int, str]] | None = None) -> Iterator[Converted | Drawn]:
+    """Convert every job (see `Conversion`); yields results as they finish."""
+    yield from Conversion(jobs, parallel=parallel, bytecode_dir=bytecode_dir, drawings=drawings).results()

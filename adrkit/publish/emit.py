@@ -9,6 +9,9 @@ rendered again (`SiteWriter.keep`), so a rebuild after one change renders that p
 the pages that show its title, and the parts of the index, search index and graph that
 hold it, not ten thousand pages. A page's body is read from the page cache only when the
 page is rendered.
+
+What the site made of each page (its place, its face, its template context) is
+returned as a `SiteState`, which the build keeps for the next one (see `quick`).
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from adrkit.publish.cache import PageCache, build_fingerprint
-from adrkit.publish.catalog import SCHEMA_NAME, SCHEMA_PATH, Remote, decisions_document
+from adrkit.publish.catalog import SCHEMA_NAME, SCHEMA_PATH, Remote, decisions_document, entry_line
 from adrkit.publish.feeds import atom_feed
 from adrkit.publish.graph import Drawing
 from adrkit.publish.guides import GUIDES_DIR
@@ -28,10 +31,11 @@ from adrkit.publish.model import Page
 from adrkit.publish.output import SiteWriter
 from adrkit.publish.pages import SiteRenderer
 from adrkit.publish.report import Progress
-from adrkit.publish.search import SearchDoc, part_script, search_parts
+from adrkit.publish.search import SearchDoc, SearchPart, part_script, search_parts
 from adrkit.storage.paths import real_file_inside
 
-__all__ = ["Site", "write_site", "ASSETS"]
+__all__ = ["Site", "SiteState", "write_site", "ASSETS", "render_key", "settings_key", "decisions_key",
+           "write_search_part", "entry_of"]
 
 ASSETS = Path(__file__).with_name("assets")
 
@@ -51,7 +55,6 @@ class Site:
     multi: bool = False
     logo: Path | None = None
     drawings: Callable[[], list[Drawing]] = list
-    relations: dict[str, list[Any]] = field(default_factory=dict)  # by page ident, as the pages show them
 
     def neighbours(self, pages: list[Page]) -> list[tuple[Page, Page | None, Page | None]]:
         """(page, previous, next) within each log (guides: within the guides)."""
@@ -63,59 +66,78 @@ class Site:
         return out
 
 
-def _key(*parts: Any) -> str:
+@dataclass
+class SiteState:
+    """What a build made of each page, for the next build: per page (site order) its
+    ident, page key, face, file, date and number, and its template context (without the
+    page key)."""
+
+    pages: list[list[Any]] = field(default_factory=list)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def render_key(*parts: Any) -> str:
     text = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def settings_key(renderer: SiteRenderer) -> str:
+    return render_key(renderer.settings.key(), build_fingerprint())
+
+
+def decisions_key(settings: str, title: str, logs: list[dict[str, Any]], pages: list[tuple[str, str]]) -> str:
+    """decisions.json is made from the front matter, links and text of every page (all
+    in their page keys), the site's logs and its title."""
+    return render_key(settings, "decisions.json", title, logs, pages)
 
 
 def write_site(site: Site, writer: SiteWriter, cache: PageCache, digest: Callable[[Path], str | None],
-               progress: Progress) -> int:
-    """Write the whole site into `writer`; returns how many pages were rendered.
-    `digest(path)` hashes a file linked from a page (from file stats when it is known)."""
-    settings = _key(site.renderer.settings.key(), build_fingerprint())
-    rendered = _decision_pages(site, writer, cache, settings, progress)
-    rendered += _guide_pages(site, writer, cache, settings)
+               progress: Progress) -> SiteState:
+    """Write the whole site into `writer`. `digest(path)` hashes a file linked from a
+    page (from file stats when it is known)."""
+    settings = settings_key(site.renderer)
+    state = SiteState()
+    _decision_pages(site, writer, cache, settings, progress, state)
+    _guide_pages(site, writer, cache, settings, state)
     _lists(site, writer, cache, settings)
-    _machine_readable(site, writer, cache, settings)
+    _machine_readable(site, writer, settings, state)
     _files(site, writer, digest, settings)
-    return rendered
+    return state
 
 
-def _decision_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: str, progress: Progress) -> int:
-    renderer, rendered = site.renderer, 0
-    site_relations: dict[str, list[Any]] = {}
+def _decision_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: str, progress: Progress,
+                    state: SiteState) -> None:
+    renderer = site.renderer
     progress.start("writing pages", len(site.pages))
     for done, (page, prev, nxt) in enumerate(site.neighbours(site.pages), start=1):
         context = renderer.decision(page, site.links, prev, nxt)
-        site_relations[page.ident] = context["relations"]
-        key = _key(settings, page.file, context)
+        key = render_key(settings, page.file, context)
         if not writer.keep(page.file, key):
             body, _ = cache.body(page.key)
             writer.write(page.file, renderer.render(context, body, page), key)
-            rendered += 1
+        state.views[page.ident] = {k: v for k, v in context.items() if k != "key"}
+        state.pages.append([page.ident, page.key, page.face, page.file, page.decision.date, page.decision.number])
         progress.advance(done)
     progress.finish()
-    site.relations = site_relations
-    return rendered
 
 
-def _guide_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: str) -> int:
-    renderer, rendered = site.renderer, 0
+def _guide_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: str, state: SiteState) -> None:
+    renderer = site.renderer
     for page, prev, nxt in site.neighbours(site.guides):
         context = renderer.guide(page, prev, nxt)
-        key = _key(settings, page.file, context)
+        key = render_key(settings, page.file, context)
         if not writer.keep(page.file, key):
             body, _ = cache.body(page.key)
             writer.write(page.file, renderer.render(context, body), key)
-            rendered += 1
+        state.views[page.ident] = {k: v for k, v in context.items() if k != "key"}
+        state.pages.append([page.ident, page.key, page.face, page.file, "", 0])
     if site.guides:
         _page(site, writer, settings, f"{GUIDES_DIR}/index.html", renderer.guides(site.guides))
-    return rendered
 
 
 def _page(site: Site, writer: SiteWriter, settings: str, rel: str, context: dict[str, Any],
           key_context: Any = None) -> None:
-    key = _key(settings, rel, context if key_context is None else key_context)
+    key = render_key(settings, rel, context if key_context is None else key_context)
     if not writer.keep(rel, key):
         writer.write(rel, site.renderer.render(context), key)
 
@@ -132,8 +154,12 @@ def _lists(site: Site, writer: SiteWriter, cache: PageCache, settings: str) -> N
     shown = {**context, "svgs": [hashlib.sha256(svg.encode()).hexdigest() for svg in context["svgs"]]}
     _page(site, writer, settings, "graph.html", context, shown)
     for part in parts:
-        if not writer.keep(part.file, part.render_key):
-            writer.write(part.file, part_script(part, cache.texts), part.render_key)
+        write_search_part(writer, part, cache)
+
+
+def write_search_part(writer: SiteWriter, part: SearchPart, cache: PageCache) -> None:
+    if not writer.keep(part.file, part.render_key):
+        writer.write(part.file, part_script(part, cache.texts), part.render_key)
 
 
 def _search_docs(site: Site) -> list[SearchDoc]:
@@ -152,19 +178,9 @@ def _search_docs(site: Site) -> list[SearchDoc]:
     return docs
 
 
-def _machine_readable(site: Site, writer: SiteWriter, cache: PageCache, settings: str) -> None:
-    relations = site.relations
-    key = _key(settings, "decisions.json", site.title, site.logs,
-               [(p.ident, p.key, p.href, relations.get(p.ident)) for p in site.pages])
-    if not writer.keep("decisions.json", key):
-        writer.write("decisions.json", decisions_document(
-            (_entry(page, relations.get(page.ident, []), site.multi) for page in site.pages),
-            title=site.title, logs=site.logs), key)
-    writer.write("feed.xml", atom_feed(site.pages, site.title))
-    writer.copy(SCHEMA_NAME, SCHEMA_PATH, key=_key(settings, SCHEMA_NAME))
-
-
-def _entry(page: Page, relations: list[Any], multi: bool) -> dict[str, Any]:
+def entry_of(page: Page, relations: list[Any]) -> dict[str, Any]:
+    """A decision's entry in decisions.json: what `adrkit list --json` says of it, its
+    log, its page, the opening words of its text, its relations as the page shows them."""
     entry: dict[str, Any] = page.decision.to_summary()
     entry["log"] = page.log
     entry["url"] = page.href
@@ -174,13 +190,22 @@ def _entry(page: Page, relations: list[Any], multi: bool) -> dict[str, Any]:
     return entry
 
 
+def _machine_readable(site: Site, writer: SiteWriter, settings: str, state: SiteState) -> None:
+    key = decisions_key(settings, site.title, site.logs, [(p.ident, p.key) for p in site.pages])
+    if not writer.keep("decisions.json", key):
+        lines = (entry_line(entry_of(page, state.views[page.ident]["relations"])) for page in site.pages)
+        writer.write("decisions.json", decisions_document(lines, title=site.title, logs=site.logs), key)
+    writer.write("feed.xml", atom_feed(site.pages, site.title))
+    writer.copy(SCHEMA_NAME, SCHEMA_PATH, key=render_key(settings, SCHEMA_NAME))
+
+
 def _files(site: Site, writer: SiteWriter, digest: Callable[[Path], str | None], settings: str) -> None:
     """The site's assets, the logo, and the files pages link to. Only files whose real
     location is inside the page's folder are copied: a symbolic link out of it
     (`etc -> /etc`) is not followed (the checks warned about it)."""
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
-            writer.copy(f"assets/{asset.name}", asset, key=_key(settings, "asset", asset.name))
+            writer.copy(f"assets/{asset.name}", asset, key=render_key(settings, "asset", asset.name))
     if site.logo is not None:
         name = site.renderer.settings.logo or f"assets/logo{site.logo.suffix.lower()}"
         writer.copy(name, site.logo, key=f"file:{digest(site.logo)}")

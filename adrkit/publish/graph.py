@@ -13,8 +13,8 @@ drawing, draws it, and keeps the drawing.
 - Each drawing is keyed by its decisions (their page keys, which cover their front
   matter and the code), where they link and the relations among them, and kept in the
   page cache: a rebuild redraws, and writes the DOT of, only a part that changed.
-- Drawing runs in a background thread (the work is done by the `dot` program, so it
-  overlaps with the conversion of the notebooks).
+- When notebooks are converted in a process pool, the drawings are made there too,
+  beside the conversions; else here.
 - Without any renderer, a drawing falls back to a plain grid of the decisions.
 
 Every drawing is sanitized before it is kept.
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
@@ -33,7 +32,7 @@ from adrkit.core.decision_graph import graph_dot
 from adrkit.publish.links import _Log
 from adrkit.publish.model import Source, page_href
 
-__all__ = ["BATCH", "Drawing", "Batch", "GraphPlan", "plan_graph", "GraphDrawer"]
+__all__ = ["BATCH", "Drawing", "Batch", "GraphPlan", "plan_graph", "GraphDrawer", "draw_dot"]
 
 BATCH = 400
 _KIND = "graph"
@@ -137,76 +136,66 @@ def _href(src: Source) -> str:
 
 
 class GraphDrawer:
-    """Draws a plan's parts in a background thread, taking kept drawings from the
-    cache (`get(kind, key)`, `put(kind, key, text)`: the page cache's blobs)."""
+    """The drawings of a plan: kept ones from the cache (`get(kind, key)`), the others
+    drawn by whoever takes them (`missing`, then `accept`: the conversion's process
+    pool, when there is one) or else here; new drawings are kept (`put`)."""
 
     def __init__(self, plan: GraphPlan, fingerprint: str, get: Callable[[str, str], str | None],
                  put: Callable[[str, str, str], None]):
         self.plan = plan
         self._put = put
         self._keys = [hashlib.sha256(f"{fingerprint}\0{b.key}".encode()).hexdigest() for b in plan.batches]
-        self._kept: dict[int, Drawing] = {}
+        self._done: dict[int, Drawing] = {}
+        self._new: set[int] = set()
         for i, key in enumerate(self._keys):
             text = get(_KIND, key)
             if text is not None and "\n" in text:
                 note, svg = text.split("\n", 1)
-                self._kept[i] = Drawing(svg, note)
-        self._drawn: dict[int, Drawing] = {}
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+                self._done[i] = Drawing(svg, note)
 
-    @property
-    def pending(self) -> int:
-        return len(self._keys) - len(self._kept)
+    def missing(self) -> list[tuple[int, str]]:
+        """(part, DOT text) of every drawing still to make."""
+        return [(i, batch.dot()) for i, batch in enumerate(self.plan.batches) if i not in self._done]
 
-    def start(self) -> "GraphDrawer":
-        if self.pending:
-            self._thread = threading.Thread(target=self._draw_all, name="adrkit-graph", daemon=True)
-            self._thread.start()
-        return self
-
-    def _draw_all(self) -> None:
-        try:
-            for i, batch in enumerate(self.plan.batches):
-                if i not in self._kept:
-                    self._drawn[i] = _draw(batch)
-        except BaseException as exc:  # reported by `drawings`, in the caller's thread
-            self._error = exc
+    def accept(self, part: int, svg: str | None, note: str) -> None:
+        """A drawing made elsewhere (`draw_dot`); None: no renderer, draw a grid."""
+        batch = self.plan.batches[part]
+        self._done[part] = _finish(batch, svg, note)
+        self._new.add(part)
 
     def drawings(self) -> list[Drawing]:
-        """Every drawing, in order (waits for the thread; keeps what it drew)."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-        out = []
-        for i, batch in enumerate(self.plan.batches):
-            drawing = self._kept.get(i) or self._drawn.get(i)
-            if drawing is None:
-                drawing = self._drawn[i] = _draw(batch)
-            if i in self._drawn:
-                self._put(_KIND, self._keys[i], f"{drawing.note}\n{drawing.svg}")
-            out.append(drawing)
-        return out
+        """Every drawing, in order, drawing here what is still missing."""
+        for part, dot in self.missing():
+            self.accept(part, *draw_dot(dot))
+        for part in sorted(self._new):
+            drawing = self._done[part]
+            self._put(_KIND, self._keys[part], f"{drawing.note}\n{drawing.svg}")
+        self._new.clear()
+        return [self._done[i] for i in range(len(self.plan.batches))]
 
 
-def _draw(batch: Batch) -> Drawing:
+def draw_dot(dot: str) -> tuple[str | None, str]:
+    """(sanitized SVG of `dot`, how it was drawn); (None, why) without a renderer."""
     from adrkit.publish.sanitize import Sanitizer
     from adrkit.render.graphviz import render_svg
 
-    result = render_svg(batch.dot())
-    if getattr(result, "svg", None):
-        svg, note = result.svg, f"drawn by {getattr(result, 'renderer', 'graphviz')}"
-    else:
-        names = {_ident(s, batch.multi) for s in batch.sources}
-        svg = _grid_svg(batch.sources, [e for e in batch.edges if e[2] in names], batch.multi)
-        note = str(getattr(result, "note", "") or "drawn by adrkit (grid layout)")
+    result = render_svg(dot)
+    if not getattr(result, "svg", None):
+        return None, str(getattr(result, "note", "") or "drawn by adrkit (grid layout)")
+    svg = result.svg
     start = svg.find("<svg")
-    svg = svg[start:] if start > 0 else svg
-    clean, _ = Sanitizer().clean(svg)
-    return Drawing(clean, " ".join(note.split()))
+    clean, _ = Sanitizer().clean(svg[start:] if start > 0 else svg)
+    return clean, f"drawn by {getattr(result, 'renderer', 'graphviz')}"
+
+
+def _finish(batch: Batch, svg: str | None, note: str) -> Drawing:
+    if svg is None:
+        from adrkit.publish.sanitize import Sanitizer
+
+        names = {_ident(s, batch.multi) for s in batch.sources}
+        grid = _grid_svg(batch.sources, [e for e in batch.edges if e[2] in names], batch.multi)
+        svg, _ = Sanitizer().clean(grid)
+    return Drawing(svg, " ".join(note.split()))
 
 
 _W, _H, _GAP_X, _GAP_Y = 150, 46, 40, 44

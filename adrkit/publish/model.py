@@ -17,6 +17,8 @@ folder down prefixes it with `../`.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from urllib.parse import quote
 from adrkit.core.decision import Decision
 from adrkit.publish.report import Problem
 
-__all__ = ["Source", "Page", "DECISION", "GUIDE", "page_href"]
+__all__ = ["Source", "Page", "DECISION", "GUIDE", "page_href", "face_of", "front_of"]
 
 DECISION = "decision"
 GUIDE = "guide"
@@ -52,7 +54,8 @@ class Source:
     log: str = ""                  # the decision's log (a guide: '')
     data_path: Path | None = None  # a decision's data file
     data_digest: str | None = None
-    record: Any = None             # a decision's entry in the record index (front matter read on use)
+    record: Any = None             # a decision's entry in the record index
+    decision: Decision | None = None  # a decision's front matter, once read (`Gathered.split`)
     guide_log: str = ""            # a guide: the default log's folder as seen from the guide's folder
     decisions_href: str = "../"    # a guide: the default log's pages, as seen from guides/
     key: str = ""                  # the page key (`adrkit.publish.cache.page_key`)
@@ -60,11 +63,6 @@ class Source:
     @property
     def file(self) -> str:
         return f"{self.site_dir}/{self.name}.html" if self.site_dir else f"{self.name}.html"
-
-    @property
-    def decision(self) -> Decision | None:
-        """A decision's front matter (None for a guide, or a record that cannot be read)."""
-        return self.record.decision if self.record is not None else None
 
 
 @dataclass
@@ -82,15 +80,16 @@ class Page:
     title: str = ""                                    # a guide's title (a decision's is in its front matter)
     titled: bool = False
     summary: str = ""                                  # the opening words of the text
+    face: str = ""  # a hash of all the rest of the site shows of the page: everything but its words
+
+    decision: Decision = field(init=False, repr=False)  # a decision's front matter (a guide: None)
+
+    def __post_init__(self) -> None:
+        self.decision = self.source.decision  # type: ignore[assignment]
 
     @property
     def kind(self) -> str:
         return self.source.kind
-
-    @property
-    def decision(self) -> Decision:
-        assert self.source.decision is not None
-        return self.source.decision
 
     @property
     def path(self) -> Path:
@@ -154,7 +153,24 @@ class Page:
         return cls(source, key, mentions=list(meta.get("decisions") or []), files=list(meta.get("files") or []),
                    sections=list(meta.get("sections") or []), problems=problems, error=meta.get("error"),
                    title=str(meta.get("title") or source.path.stem), titled=bool(meta.get("titled")),
-                   summary=str(meta.get("summary") or ""))
+                   summary=str(meta.get("summary") or ""), face=face_of(source, meta))
+
+
+def face_of(source: Source, meta: dict[str, Any]) -> str:
+    """A hash of what the rest of the site shows of a page: its front matter and what
+    its conversion found (links, files, sections, problems), not its words. Two builds
+    that give a page the same face differ only in that page's text."""
+    found = json.dumps({k: v for k, v in meta.items() if k != "summary"}, sort_keys=True, ensure_ascii=False)
+    return f"{front_of(source)}:{_hash(found)}"
+
+
+def front_of(source: Source) -> str:
+    """A hash of a decision's front matter as written ('' for a guide)."""
+    return _hash(source.record.front_matter_text) if source.record is not None else ""
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 _DATA_FILE = "data file"

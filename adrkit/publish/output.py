@@ -93,7 +93,7 @@ class SiteWriter:
     def write(self, rel: str, data: str | bytes, key: str = "") -> None:
         if isinstance(data, str):
             data = data.encode("utf-8")
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(data).hexdigest()[:32]
         path = self._target(rel)
         before = self._previous.get(rel)
         if before and before[0] == digest and self._link(rel, path, before, key):

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-__all__ = ["PART", "SearchDoc", "SearchPart", "search_parts", "part_script"]
+__all__ = ["PART", "SearchDoc", "SearchPart", "search_parts", "part_script", "read_part"]
 
 PART = 500
 VERSION = 2
@@ -44,7 +44,7 @@ class SearchPart:
         h = hashlib.sha256(f"search {VERSION} {self.file}".encode())
         for doc in self.docs:
             h.update(json.dumps([doc.fields, doc.key, doc.text], ensure_ascii=False).encode())
-        return h.hexdigest()
+        return h.hexdigest()[:32]
 
 
 def search_parts(docs: list[SearchDoc], size: int = PART) -> list[SearchPart]:
@@ -54,6 +54,26 @@ def search_parts(docs: list[SearchDoc], size: int = PART) -> list[SearchPart]:
     for n, start in enumerate(range(size, len(docs), size), start=1):
         parts.append(SearchPart(f"search/{n}.js", tuple(docs[start:start + size])))
     return parts
+
+
+_HEADS = ("window.ADRKIT_SEARCH = ", "window.ADRKIT_SEARCH.docs = window.ADRKIT_SEARCH.docs.concat(")
+
+
+def read_part(text: str) -> list[dict[str, Any]] | None:
+    """The documents of a part written by `part_script`; None when it is not one."""
+    for line in text.splitlines():
+        for head in _HEADS:
+            if line.startswith(head):
+                body = line[len(head):].rstrip(";")
+                if head.endswith("("):
+                    body = body[:-1] if body.endswith(")") else body
+                try:
+                    value = json.loads(body)
+                except ValueError:
+                    return None
+                docs = value.get("docs") if isinstance(value, dict) else value
+                return docs if isinstance(docs, list) and all(isinstance(d, dict) for d in docs) else None
+    return None
 
 
 def _js_json(value: Any) -> str:

@@ -60,7 +60,7 @@ class Gathered:
         """Read the records' front matter: the ones to publish, the drafts left out,
         and a failure for each record that cannot be read."""
         for src in self.records:
-            decision = src.decision
+            decision = src.decision = src.record.decision
             if decision is None:
                 exc = src.record.error
                 self.failures.append(Problem("unreadable", exc.message, str(src.path), exc.where or "",
@@ -105,10 +105,10 @@ def _gather_log(log: DecisionLog, index: RecordIndex, multi: bool, found: Gather
     site_dir = log.name if multi else ""
     for entry in index.entries():
         entry.raw = None  # what is converted is read again by the converter
+        data = index.data_digest(entry)
         found.records.append(Source(DECISION, entry.path, log.dir, make_stem(entry.number, entry.slug), site_dir,
-                                    entry.digest,
-                                    log=log.name, data_path=entry.data_path,
-                                    data_digest=index.data_digest(entry), record=entry))
+                                    entry.digest, log=log.name, data_path=entry.data_path if data else None,
+                                    data_digest=data, record=entry))
     for path in index.dangling:
         try:
             target = os.readlink(path)

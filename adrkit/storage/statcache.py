@@ -92,17 +92,19 @@ class StatCache:
     # --- reading -------------------------------------------------------------------
     def lookup(self, path: str, kind: str, st: os.stat_result) -> Hit | None:
         """The stored digest and facts of `path` when its stat is what was recorded."""
-        self._seen.setdefault(kind, set()).add(path)
-        row = self._pending.get((path, kind)) or self._kind(kind).get(path)
-        if row is None or tuple(row[:4]) != signature(st):
+        rows = self._rows.get(kind)
+        if rows is None:
+            rows = self._kind(kind)
+        self._seen[kind].add(path)
+        row = (self._pending.get((path, kind)) if self._pending else None) or rows.get(path)
+        if row is None or row[0] != (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns):
             return None
-        recorded, digest, facts = row[4], row[5], row[6]
-        return Hit(str(digest), str(facts), racy=recorded - st.st_mtime_ns < RACY_NS)
+        return Hit(row[2], row[3], racy=row[1] - st.st_mtime_ns < RACY_NS)
 
     def store(self, path: str, kind: str, st: os.stat_result, digest: str, facts: str) -> None:
         """Record what `path` (as `st` describes it) holds."""
         self._seen.setdefault(kind, set()).add(path)
-        self._pending[(path, kind)] = (*signature(st), time.time_ns(), digest, facts)
+        self._pending[(path, kind)] = (signature(st), time.time_ns(), digest, facts)
 
     def forget_unseen(self, kind: str, prefixes: Iterable[str]) -> None:
         """Drop entries of `kind` under the folders `prefixes` that this run did not
@@ -115,15 +117,18 @@ class StatCache:
 
     # --- the store ---------------------------------------------------------------
     def _kind(self, kind: str) -> dict[str, tuple[Any, ...]]:
+        """Every entry of `kind`: path -> (signature, recorded, digest, facts)."""
         rows = self._rows.get(kind)
         if rows is None:
             rows = {}
+            self._seen.setdefault(kind, set())
             db = self._conn()
             if db is not None:
                 try:
-                    for row in db.execute("SELECT path, size, mtime, ino, ctime, recorded, digest, facts "
-                                          "FROM files WHERE kind = ?", (kind,)):
-                        rows[row[0]] = row[1:]
+                    for path, size, mtime, ino, ctime, recorded, digest, facts in db.execute(
+                            "SELECT path, size, mtime, ino, ctime, recorded, digest, facts FROM files "
+                            "WHERE kind = ?", (kind,)):
+                        rows[path] = ((size, mtime, ino, ctime), recorded, str(digest), str(facts))
                 except _errors():
                     rows = {}
                     self._drop()
@@ -158,7 +163,7 @@ class StatCache:
         """Write what this run learned (best effort) and close the store."""
         db = self._conn() if self._pending else self._db
         if db is not None and self._pending:
-            puts = [(p, k, *row) for (p, k), row in self._pending.items() if row]
+            puts = [(p, k, *row[0], *row[1:]) for (p, k), row in self._pending.items() if row]
             drops = [(p, k) for (p, k), row in self._pending.items() if not row]
             try:
                 db.execute("BEGIN IMMEDIATE")

@@ -433,3 +433,16 @@ def test_an_edit_in_a_site_of_two_logs_gives_what_a_full_build_gives(tmp_path, m
     assert full.converted == full.pages
     assert quick == _site_files(project / "site")
     assert "platypusflow message" in (project / "site" / "search-index.js").read_text(encoding="utf-8")
+
+
+def test_new_and_status_write_to_the_log_named(tmp_path, cli):
+    project = two_log_project(tmp_path)
+    made = cli("new", "Track refunds", "--log", "payments", cwd=project)
+    assert made.code == 0, made.err
+    assert made.out.strip() == "services/payments/decisions/0003-track-refunds.ipynb"
+    default = cli("new", "Use one CI runner", cwd=project)
+    assert default.out.strip() == "decisions/0003-use-one-ci-runner.ipynb"
+    moved = cli("status", "3", "accepted", "--log", "payments", cwd=project)
+    assert moved.code == 0 and "services/payments/decisions/0003-track-refunds.ipynb" in moved.out
+    assert "accepted" in cli("show", "payments:3", cwd=project).out
+    assert cli("show", "3", cwd=project).out.startswith("0003. Use one CI runner")

@@ -26,9 +26,10 @@ def today() -> str:
 
 
 def add_log_option(parser: Any, what: str = "work on") -> None:
+    """`--log NAME`: one log of a project that lists several in .adrkit.yaml."""
+    default = "the log named by 'decisions:'" if what in ("write to", "look in") else "every log"
     parser.add_argument("--log", metavar="NAME",
-                        help=f"the log to {what}, by its name in .adrkit.yaml (default: "
-                             + ("every log" if what != "write to" else "the 'decisions' log") + ")")
+                        help=f"the log to {what}, by its name under 'logs:' in .adrkit.yaml (default: {default})")
 
 
 def log_of(args: Any) -> DecisionLog:

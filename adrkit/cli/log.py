@@ -57,6 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("ref", metavar="REF")
     p.add_argument("status", metavar="NEW-STATUS", help=", ".join(STATUSES))
     p.add_argument("--force", action="store_true", help="allow a transition the rules forbid")
+    add_log_option(p, "write to")
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("supersede", help="record that NEW supersedes OLD",
@@ -64,6 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
     p.add_argument("--force", action="store_true", help="supersede even a decision that is not accepted")
+    add_log_option(p, "write to")
     p.set_defaults(func=cmd_supersede)
 
     p = sub.add_parser("link", help="link two decisions both ways",
@@ -74,12 +76,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("rel", metavar="REL")
     p.add_argument("target", metavar="TARGET")
     p.add_argument("--reverse", metavar="REV", help="the reverse link type for a REL adrkit does not know")
+    add_log_option(p, "write to")
     p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("renumber", help="give a decision a new number",
                        description="Rename a decision (and its data file) and rewrite every link to it.")
     p.add_argument("ref", metavar="REF")
     p.add_argument("number", type=int, metavar="NEW-NUMBER")
+    add_log_option(p, "write to")
     p.set_defaults(func=cmd_renumber)
 
 

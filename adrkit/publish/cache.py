@@ -209,12 +209,12 @@ class PageCache:
                     [(out, json.dumps(state, ensure_ascii=False, separators=(",", ":")))])
 
     # --- what the last build made of each page ----------------------------------
-    def put_views(self, out: str, views: dict[str, dict[str, Any]]) -> None:
-        """Keep each page of `out`'s template context (all its pages: the others go)."""
+    def put_views(self, out: str, views: dict[str, str]) -> None:
+        """Keep each page of `out`'s template context, as JSON (all its pages: the
+        others go)."""
         self._write("DELETE FROM views WHERE out = ?", [(out,)])
         self._write("INSERT INTO views (out, ident, view) VALUES (?, ?, ?)",
-                    ((out, ident, json.dumps(view, ensure_ascii=False, separators=(",", ":")))
-                     for ident, view in views.items()))
+                    ((out, ident, view) for ident, view in views.items()))
 
     def views(self, out: str, idents: Iterable[str]) -> dict[str, dict[str, Any]]:
         found = {}

@@ -24,7 +24,7 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from adrkit.about import __version__
@@ -72,16 +72,18 @@ def document_lines(text: str) -> list[str]:
     return lines
 
 
-def decisions_document(lines: Iterable[str], *, title: str, logs: list[dict[str, Any]]) -> str:
-    """decisions.json from each decision's line (`entry_line`; see the schema)."""
-    items = list(lines)
+def decisions_document(lines: Iterable[str], *, title: str, logs: list[dict[str, Any]], count: int) -> Iterator[str]:
+    """decisions.json, in pieces, from each decision's line (`entry_line`; see the
+    schema); `count` is how many lines there are. One decision per line: readable,
+    diffable, and written without holding ten thousand of them at once."""
     doc = {"version": FORMAT_VERSION, "schema": SCHEMA_NAME, "generator": f"adrkit {__version__}",
-           "title": title, "count": len(items), "logs": logs}
-    # One decision per line: readable, diffable, and cheap to write for ten thousand.
-    head = _safe_json(doc, indent=2)
-    body = ",\n".join("    " + line for line in items)
-    body = f'  "decisions": [\n{body}\n  ]' if items else '  "decisions": []'
-    return head[:-2] + ",\n" + body + "\n}\n"
+           "title": title, "count": count, "logs": logs}
+    yield _safe_json(doc, indent=2)[:-2] + ',\n  "decisions": ['
+    first = True
+    for line in lines:
+        yield ("\n    " if first else ",\n    ") + line
+        first = False
+    yield "\n  ]\n}\n" if not first else "]\n}\n"
 
 
 @lru_cache(maxsize=1)

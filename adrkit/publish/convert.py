@@ -161,7 +161,7 @@ def _make_exporter(isolate: Callable[[str], str], bytecode_dir: Path | None) -> 
     return exporter
 
 
-def _memo(clean: Callable[[str], str], limit: int = 4096) -> Callable[[str], str]:
+def _memo(clean: Callable[[str], str], limit: int = 1024) -> Callable[[str], str]:
     """`clean`, remembering its result per text (a pure function of it)."""
     memo: dict[str, str] = {}
 
@@ -204,7 +204,7 @@ def _memo_markdown(render: Any) -> Any:
         key = (source, path)
         done = memo.get(key)
         if done is None:
-            if len(memo) > 4096:
+            if len(memo) > 1024:
                 memo.clear()
             done = memo[key] = render(context, source)
         return done
@@ -261,7 +261,7 @@ class Converter:
         if job.execute:
             nb = self._execute(nb, job)
         prepared = prepare_notebook(nb, data, data_problem=data_problem)
-        clean, found = self._sanitizer.clean(self._export(prepared.notebook, Path(job.path).stem, job.cwd))
+        clean, found = self._sanitizer.clean(self._export(prepared.notebook, job.cwd))
         return Converted(
             ident=job.ident, body=clean, text=page_text(clean), decisions=found.decisions,
             files=found.files, outside=found.outside, dropped=found.dropped,
@@ -273,16 +273,17 @@ class Converter:
 
         title, titled = guide_title(nb, Path(job.path).stem)
         prepared = prepare_notebook(nb, {}, guide=True)
-        body = self._export(prepared.notebook, Path(job.path).stem, job.cwd)
+        body = self._export(prepared.notebook, job.cwd)
         clean, found = self._sanitizer.clean(body, guide_log=job.guide_log, decisions_href=job.decisions_href)
         return Converted(ident=job.ident, body=clean, text=page_text(clean), decisions=found.decisions,
                          files=found.files, outside=found.outside, dropped=found.dropped,
                          title=title, titled=titled)
 
-    def _export(self, notebook: dict[str, Any], name: str, cwd: str) -> str:
+    def _export(self, notebook: dict[str, Any], cwd: str) -> str:
         node = self._node(self._nbformat.from_dict(notebook))
         self._rejoin_lines(node)  # sources and outputs stored as lists of lines
-        body, _ = self._exporter.from_notebook_node(node, resources={"metadata": {"name": name, "path": cwd}})
+        # One name for every page: nbconvert keeps each notebook's metadata by name and path.
+        body, _ = self._exporter.from_notebook_node(node, resources={"metadata": {"name": "page", "path": cwd}})
         return body
 
     def _execute(self, nb: dict[str, Any], job: Job) -> dict[str, Any]:
@@ -410,10 +411,10 @@ class Conversion:
         self._todo: Iterator[Any] = iter(())
         if self.workers > 1:
             self._todo = iter([*(drawings or []), *sorted(jobs, key=lambda j: j.size, reverse=True)])
-            self._pool = _pool(self.workers, bytecode_dir)
+            self._pool = _pool(self.workers, bytecode_dir, fresh=True)
         elif jobs and parallel is None and worker_count(2) > 1:
             self._todo = iter(jobs)
-            self._pool = _pool(1, bytecode_dir)
+            self._pool = _pool(1, bytecode_dir, fresh=False)
         self._running: set[Future[Any]] = set()
         self._refill()
 
@@ -461,14 +462,37 @@ class Conversion:
             self._pool = None
 
 
-def _pool(workers: int, bytecode_dir: Path | None) -> ProcessPoolExecutor:
+def _pool(workers: int, bytecode_dir: Path | None, *, fresh: bool) -> ProcessPoolExecutor:
+    """Worker processes. A pool for many notebooks (`fresh`) is forked from a fresh
+    server process when the program was started as `python -m ...` or interactively (a
+    module that is not re-run by a new process): its workers do not carry the build's
+    memory. Else, and for one
+    worker beside the build, they are forked from this process (a script that calls the
+    build needs no `__main__` guard), with what it holds frozen first, so no collection
+    in a worker walks, and so copies, it."""
+    import gc
     import multiprocessing
 
-    # Forked workers: a script or notebook that calls the build needs no `__main__` guard.
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if fresh and "forkserver" in methods and _main_is_not_rerun():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["adrkit.publish.convert"])
+    else:
+        gc.freeze()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                                initargs=(str(bytecode_dir) if bytecode_dir else None,))
+
+
+def _main_is_not_rerun() -> bool:
+    """A new process that is not forked runs `__main__` again unless it is a package's
+    `__main__` (`python -m`) or there is no main file (an interactive session)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    return main is None or not getattr(main, "__file__", None) or \
+        (spec is not None and spec.name.endswith(".__main__"))
 
 
 def convert_all(jobs: list[Job], *, parallel: bool | None = None, bytecode_dir: Path | None = None,

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from adrkit.publish.cache import PageCache, build_fingerprint
 from adrkit.publish.catalog import SCHEMA_NAME, SCHEMA_PATH, Remote, decisions_document, entry_line
@@ -73,7 +74,7 @@ class SiteState:
     page key)."""
 
     pages: list[list[Any]] = field(default_factory=list)
-    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    views: dict[str, str] = field(default_factory=dict)  # as JSON: ten thousand of them are kept
 
 
 def render_key(*parts: Any) -> str:
@@ -97,16 +98,48 @@ def write_site(site: Site, writer: SiteWriter, cache: PageCache, digest: Callabl
     page (from file stats when it is known)."""
     settings = settings_key(site.renderer)
     state = SiteState()
-    _decision_pages(site, writer, cache, settings, progress, state)
+    key = decisions_key(settings, site.title, site.logs, [(p.ident, p.key) for p in site.pages])
+    with _decisions_json(site, writer, key) as entry:
+        _decision_pages(site, writer, cache, settings, progress, state, entry)
     _guide_pages(site, writer, cache, settings, state)
     _lists(site, writer, cache, settings)
-    _machine_readable(site, writer, settings, state)
+    _machine_readable(site, writer, settings)
     _files(site, writer, digest, settings)
     return state
 
 
+@contextmanager
+def _decisions_json(site: Site, writer: SiteWriter, key: str) -> Iterator[Callable[[Page, list[Any]], None]]:
+    """A function taking each decision page (with its relations) to its line of
+    decisions.json, written as the pages are; nothing when the file is unchanged."""
+    if writer.keep("decisions.json", key):
+        yield lambda page, relations: None
+        return
+    head, *_ = decisions_document((), title=site.title, logs=site.logs, count=len(site.pages))
+    lines: list[str] = []
+
+    def entry(page: Page, relations: list[Any]) -> None:
+        lines.append(entry_line(entry_of(page, relations)))
+        if len(lines) >= 256:
+            flush()
+
+    with writer.stream("decisions.json", key) as out:
+        first = [True]
+
+        def flush() -> None:
+            for line in lines:
+                out(("\n    " if first[0] else ",\n    ") + line)
+                first[0] = False
+            lines.clear()
+
+        out(head)
+        yield entry
+        flush()
+        out("\n  ]\n}\n" if not first[0] else "]\n}\n")
+
+
 def _decision_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: str, progress: Progress,
-                    state: SiteState) -> None:
+                    state: SiteState, entry: Callable[[Page, list[Any]], None]) -> None:
     renderer = site.renderer
     progress.start("writing pages", len(site.pages))
     for done, (page, prev, nxt) in enumerate(site.neighbours(site.pages), start=1):
@@ -115,7 +148,8 @@ def _decision_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: 
         if not writer.keep(page.file, key):
             body, _ = cache.body(page.key)
             writer.write(page.file, renderer.render(context, body, page), key)
-        state.views[page.ident] = {k: v for k, v in context.items() if k != "key"}
+        entry(page, context["relations"])
+        state.views[page.ident] = _view(context)
         state.pages.append([page.ident, page.key, page.face, page.file, page.decision.date, page.decision.number])
         progress.advance(done)
     progress.finish()
@@ -129,10 +163,15 @@ def _guide_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: str
         if not writer.keep(page.file, key):
             body, _ = cache.body(page.key)
             writer.write(page.file, renderer.render(context, body), key)
-        state.views[page.ident] = {k: v for k, v in context.items() if k != "key"}
+        state.views[page.ident] = _view(context)
         state.pages.append([page.ident, page.key, page.face, page.file, "", 0])
     if site.guides:
         _page(site, writer, settings, f"{GUIDES_DIR}/index.html", renderer.guides(site.guides))
+
+
+def _view(context: dict[str, Any]) -> str:
+    """A page's context as the next build keeps it: without its page key."""
+    return json.dumps({k: v for k, v in context.items() if k != "key"}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _page(site: Site, writer: SiteWriter, settings: str, rel: str, context: dict[str, Any],
@@ -190,11 +229,7 @@ def entry_of(page: Page, relations: list[Any]) -> dict[str, Any]:
     return entry
 
 
-def _machine_readable(site: Site, writer: SiteWriter, settings: str, state: SiteState) -> None:
-    key = decisions_key(settings, site.title, site.logs, [(p.ident, p.key) for p in site.pages])
-    if not writer.keep("decisions.json", key):
-        lines = (entry_line(entry_of(page, state.views[page.ident]["relations"])) for page in site.pages)
-        writer.write("decisions.json", decisions_document(lines, title=site.title, logs=site.logs), key)
+def _machine_readable(site: Site, writer: SiteWriter, settings: str) -> None:
     writer.write("feed.xml", atom_feed(site.pages, site.title))
     writer.copy(SCHEMA_NAME, SCHEMA_PATH, key=render_key(settings, SCHEMA_NAME))
 

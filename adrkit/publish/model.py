@@ -74,7 +74,7 @@ class Page:
     key: str
     mentions: list[str] = field(default_factory=list)  # decisions the text links to (stems)
     files: list[str] = field(default_factory=list)     # local files it links to, relative to its folder
-    sections: list[list[str]] = field(default_factory=list)
+    headings: str = ""  # its sections, one "template key\theading" a line (one string: a log holds thousands)
     problems: list[Problem] = field(default_factory=list)
     error: str | None = None                           # the conversion failed: the page says why
     title: str = ""                                    # a guide's title (a decision's is in its front matter)
@@ -90,6 +90,11 @@ class Page:
     @property
     def kind(self) -> str:
         return self.source.kind
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """(template key, heading) of each section of the notebook."""
+        return [tuple(line.split("\t", 1)) for line in self.headings.splitlines() if "\t" in line]  # type: ignore[misc]
 
     @property
     def path(self) -> Path:
@@ -151,7 +156,8 @@ class Page:
                                     "so the site cannot include it", str(source.path), "text",
                                     f"move the file into the {folder} or link it by URL"))
         return cls(source, key, mentions=list(meta.get("decisions") or []), files=list(meta.get("files") or []),
-                   sections=list(meta.get("sections") or []), problems=problems, error=meta.get("error"),
+                   headings="\n".join(f"{k}\t{h}" for k, h in meta.get("sections") or []),
+                   problems=problems, error=meta.get("error"),
                    title=str(meta.get("title") or source.path.stem), titled=bool(meta.get("titled")),
                    summary=str(meta.get("summary") or ""), face=face_of(source, meta))
 

@@ -22,7 +22,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 from adrkit.storage.atomic import UMASK
 from adrkit.core.errors import UsageError
@@ -102,6 +103,30 @@ class SiteWriter:
             fh.write(data)
         st = os.stat(path)
         self.manifest[rel] = [digest, st.st_size, st.st_mtime_ns, key]
+        self.written += 1
+
+    def write_lines(self, rel: str, pieces: Iterable[str], key: str = "") -> None:
+        """`write` for a large file given in pieces: written as they come, never whole
+        in memory."""
+        with self.stream(rel, key) as out:
+            for text in pieces:
+                out(text)
+
+    @contextmanager
+    def stream(self, rel: str, key: str = "") -> Iterator[Callable[[str], None]]:
+        """A function that appends text to the file `rel`, written as it comes."""
+        path = self._target(rel)
+        digest = hashlib.sha256()
+
+        def append(text: str) -> None:
+            data = text.encode("utf-8")
+            digest.update(data)
+            fh.write(data)
+
+        with open(path, "wb") as fh:
+            yield append
+        st = os.stat(path)
+        self.manifest[rel] = [digest.hexdigest()[:32], st.st_size, st.st_mtime_ns, key]
         self.written += 1
 
     def keep(self, rel: str, key: str) -> bool:

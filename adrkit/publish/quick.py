@@ -143,7 +143,7 @@ def _write(quick: QuickPlan, pages: list[Page], out: Path, cache: PageCache, ren
     for page in pages:
         if page.kind == DECISION:
             lines[quick.positions[page.ident]] = entry_line(entry_of(page, views[page.ident]["relations"]))
-    files["decisions.json"] = (decisions_document(lines, title=title, logs=old["logs"]),
+    files["decisions.json"] = ("".join(decisions_document(lines, title=title, logs=old["logs"], count=len(lines))),
                                decisions_key(settings, title, old["logs"], [(row[0], row[1]) for row in decisions]))
     files["feed.xml"] = (atom_feed(_newest(decisions, sources, cache, pages), title), "")
     if any(p.kind != DECISION for p in pages):  # the guides index quotes each guide's opening words

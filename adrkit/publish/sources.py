@@ -85,6 +85,7 @@ def gather(project: Project, *, cache: StatCache, folders: list[Path], includes:
         _gather_log(log, index, project.multi, found)
         for template in _templates(log):
             found.inputs.append(f"{template}:{index.file_digest(template)}")
+    cache.release("record")  # every record is looked up: the rows read need not stay
     default = project.default
     guide_index = RecordIndex(default, cache)
     _gather_guides(project, folders, guide_index, found)

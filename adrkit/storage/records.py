@@ -74,7 +74,7 @@ class RecordEntry:
         self._st: os.stat_result | None = None
         self._decision: Decision | None = None
         self._error: AdrkitError | None = None
-        self._sections: list[tuple[str, str]] = []
+        self._sections = ""  # one "key\theading" a line: a log holds thousands of records
         self._text = ""
 
     @property
@@ -100,7 +100,7 @@ class RecordEntry:
     def sections(self) -> list[tuple[str, str]]:
         """(template key, heading) of each section heading."""
         self._load()
-        return self._sections
+        return [tuple(line.split("\t", 1)) for line in self._sections.splitlines()]  # type: ignore[misc]
 
     @property
     def front_matter_text(self) -> str:
@@ -269,7 +269,8 @@ def _read(entry: RecordEntry, raw: bytes) -> dict[str, Any]:
         nb = loads_notebook(raw, path=entry.path)
         text = cell_text(front_matter_cell(nb, path=entry.path))
         entry._text = text
-        entry._sections = [(s.key, s.heading) for s in sections_of(nb)]
+        sections = [(s.key, s.heading) for s in sections_of(nb)]
+        entry._sections = _lines(sections)
         data = parse_front_matter(text, path=entry.path)
         entry._decision = Decision.from_front_matter(data, number=entry.number, slug=entry.slug, path=entry.path)
     except AdrkitError as exc:
@@ -280,10 +281,14 @@ def _read(entry: RecordEntry, raw: bytes) -> dict[str, Any]:
                             fix="repair it in JupyterLab or restore it from version control")
         entry._error = error
         return {"error": ["FormatError", error.message, None, error.fix]}
-    facts: dict[str, Any] = {"text": text, "sections": entry._sections}
+    facts: dict[str, Any] = {"text": text, "sections": sections}
     if _json_exact(data):
         facts["front"] = data
     return facts
+
+
+def _lines(sections: Any) -> str:
+    return "\n".join(f"{k.replace(chr(10), ' ').replace(chr(9), ' ')}\t{h.replace(chr(10), ' ')}" for k, h in sections)
 
 
 def _json_exact(data: Any) -> bool:
@@ -303,7 +308,7 @@ def _restore(entry: RecordEntry, text: str) -> bool:
             entry._error = cls(message, path=entry.path, where=where, fix=fix)
             return True
         entry._text = facts["text"]
-        entry._sections = [(str(k), str(h)) for k, h in facts["sections"]]
+        entry._sections = _lines((str(k), str(h)) for k, h in facts["sections"])
         data = facts["front"] if "front" in facts else parse_front_matter(entry._text, path=entry.path)
         entry._decision = Decision.from_front_matter(data, number=entry.number, slug=entry.slug, path=entry.path)
         return True

@@ -33,6 +33,7 @@ from adrkit.about import __version__
 __all__ = ["StatCache", "Hit", "code_fingerprint", "signature", "RACY_NS", "digest_of"]
 
 RACY_NS = 2_000_000_000  # a file younger than this when recorded is checked by content
+_BATCH = 2000  # entries written at once
 _FORMAT = "1"
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -105,6 +106,13 @@ class StatCache:
         """Record what `path` (as `st` describes it) holds."""
         self._seen.setdefault(kind, set()).add(path)
         self._pending[(path, kind)] = (signature(st), time.time_ns(), digest, facts)
+        if len(self._pending) >= _BATCH:
+            self._flush()  # a first read of ten thousand records is not all held at once
+
+    def release(self, kind: str) -> None:
+        """Let go of the entries of `kind` read from the store (a later lookup reads
+        them again); what this run stored is kept until `close`."""
+        self._rows.pop(kind, None)
 
     def forget_unseen(self, kind: str, prefixes: Iterable[str]) -> None:
         """Drop entries of `kind` under the folders `prefixes` that this run did not
@@ -161,6 +169,10 @@ class StatCache:
 
     def close(self) -> None:
         """Write what this run learned (best effort) and close the store."""
+        self._flush()
+        self._drop()
+
+    def _flush(self) -> None:
         db = self._conn() if self._pending else self._db
         if db is not None and self._pending:
             puts = [(p, k, *row[0], *row[1:]) for (p, k), row in self._pending.items() if row]
@@ -176,8 +188,7 @@ class StatCache:
                     db.execute("ROLLBACK")
                 except _errors():
                     pass
-        self._pending.clear()
-        self._drop()
+        self._pending.clear()  # a later lookup of these reads the file again: none is looked up twice
 
 
 def _open(path: Path, code: str) -> Any:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from adrkit.core.decision import make_stem
 from adrkit.core.errors import UsageError
@@ -71,9 +71,11 @@ class Gathered:
                 self.decisions.append(src)
 
 
-def gather(project: Project, *, cache: StatCache, folders: list[Path], includes: list[str], out: Path) -> Gathered:
+def gather(project: Project, *, cache: StatCache, folders: list[Path], includes: list[str], out: Path,
+           on_change: Callable[[int], None] | None = None) -> Gathered:
     """Every source of the site: the records of `project`'s logs, the guides of
-    `folders`, the decisions.json files of `includes`."""
+    `folders`, the decisions.json files of `includes`. `on_change(n)` hears, before they
+    are read, how many records of a log changed since they were last read."""
     found = Gathered()
     found.inputs.append(f"settings:{RecordIndex(project.default, cache).file_digest(project.config.path)}")
     for spec, folder in project.missing:
@@ -82,7 +84,7 @@ def gather(project: Project, *, cache: StatCache, folders: list[Path], includes:
                                       "check that repository out beside this one, or fix the path"))
     for log in project.logs:
         index = RecordIndex(log, cache)
-        _gather_log(log, index, project.multi, found)
+        _gather_log(log, index, project.multi, found, on_change)
         for template in _templates(log):
             found.inputs.append(f"{template}:{index.file_digest(template)}")
     cache.release("record")  # every record is looked up: the rows read need not stay
@@ -102,9 +104,10 @@ def gather(project: Project, *, cache: StatCache, folders: list[Path], includes:
 
 # --- decisions ---------------------------------------------------------------------
 
-def _gather_log(log: DecisionLog, index: RecordIndex, multi: bool, found: Gathered) -> None:
+def _gather_log(log: DecisionLog, index: RecordIndex, multi: bool, found: Gathered,
+                on_change: Callable[[int], None] | None) -> None:
     site_dir = log.name if multi else ""
-    for entry in index.entries():
+    for entry in index.entries(on_change):
         entry.raw = None  # what is converted is read again by the converter
         data = index.data_digest(entry)
         found.records.append(Source(DECISION, entry.path, log.dir, make_stem(entry.number, entry.slug), site_dir,

@@ -23,7 +23,7 @@ import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from adrkit.core.decision import Decision, parse_filename
 from adrkit.core.errors import AdrkitError, FormatError
@@ -35,6 +35,7 @@ __all__ = ["RecordEntry", "RecordIndex", "default_index_path", "no_gc"]
 
 _RECORD = "record"
 _DATA = "data"
+_PARSE_AT_ONCE = 32  # more changed records than this are parsed when first asked about
 _UNSET: Any = object()
 
 
@@ -61,7 +62,7 @@ class RecordEntry:
     """One record of the log as the index knows it. `decision`, `error`, `sections`
     and `front_matter_text` are parsed from the kept facts on first use."""
 
-    __slots__ = ("path", "number", "slug", "digest", "raw", "data", "_facts", "_index", "_st",
+    __slots__ = ("path", "number", "slug", "digest", "raw", "data", "_facts", "_unread", "_index", "_st",
                  "_decision", "_error", "_sections", "_text")
 
     def __init__(self, path: Path, number: int, slug: str):
@@ -70,6 +71,7 @@ class RecordEntry:
         self.raw: bytes | None = None           # the notebook's bytes when this run read them
         self.data: os.DirEntry[str] | None = None  # its data file, when there is one
         self._facts: str | None = None
+        self._unread: bytes | None = None  # read and hashed, not parsed yet
         self._index: RecordIndex | None = None
         self._st: os.stat_result | None = None
         self._decision: Decision | None = None
@@ -85,6 +87,9 @@ class RecordEntry:
         facts, self._facts = self._facts, None
         if facts is not None and not _restore(self, facts) and self._index is not None:
             self._index._reread(self)
+        raw, self._unread = self._unread, None
+        if raw is not None and self._index is not None:
+            self._index._parse(self, raw)
 
     @property
     def decision(self) -> Decision | None:
@@ -130,9 +135,12 @@ class RecordIndex:
         self.close()
 
     # --- records -------------------------------------------------------------------
-    def entries(self) -> list[RecordEntry]:
+    def entries(self, on_change: Callable[[int], None] | None = None) -> list[RecordEntry]:
         """Every `NNNN-slug.ipynb` of the log (as `DecisionLog.record_paths` lists
-        them), in number then name order."""
+        them), in number then name order. `on_change(n)` is told, before any is read,
+        that `n` records changed since they were last read. Many changed records are
+        read and hashed here and parsed when first asked about (a build starts
+        converting them meanwhile)."""
         found, data, dangling = [], {}, []
         folder = os.path.abspath(self.log.dir)
         with os.scandir(folder) as it:
@@ -149,12 +157,21 @@ class RecordIndex:
         out = []
         base = self.log.dir
         with no_gc():
+            seen = []
             for number, name, slug, item in found:
                 try:
                     st = item.stat()
                 except OSError:
                     st = None
-                entry = self.entry(base / name, number=number, slug=slug, st=st, key=f"{folder}/{name}")
+                key = f"{folder}/{name}"
+                hit = self.cache.lookup(key, _RECORD, st) if st is not None else None
+                seen.append((number, name, slug, st, key, hit))
+            changed = sum(1 for *_, hit in seen if hit is None or hit.racy)
+            if changed and on_change is not None:
+                on_change(changed)
+            defer = changed > _PARSE_AT_ONCE
+            for number, name, slug, st, key, hit in seen:
+                entry = self._entry(base / name, number, slug, st, key, hit, defer)
                 entry.data = data.pop(name[:-6], None)
                 out.append(entry)
         self.orphans = [base / name for name in sorted(f"{stem}.yaml" for stem in data)]
@@ -162,21 +179,24 @@ class RecordIndex:
         self.cache.forget_unseen(_RECORD, [folder])
         return out
 
-    def entry(self, path: Path, *, number: int | None = None, slug: str | None = None,
-              st: os.stat_result | None = None, key: str | None = None) -> RecordEntry:
-        if number is None or slug is None:
-            number, slug = parse_filename(path.name)  # type: ignore[misc]
+    def entry(self, path: Path) -> RecordEntry:
+        """One record, read through the index."""
+        number, slug = parse_filename(path.name)  # type: ignore[misc]
+        key = os.path.abspath(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None
+        return self._entry(path, number, slug, st, key, self.cache.lookup(key, _RECORD, st) if st else None, False)
+
+    def _entry(self, path: Path, number: int, slug: str, st: os.stat_result | None, key: str, hit: Any,
+               defer: bool) -> RecordEntry:
         entry = RecordEntry(path, number, slug)
         entry._index = self
-        key = key or os.path.abspath(path)
-        try:
-            st = st or os.stat(path)
-        except OSError as exc:
-            entry._error = FormatError(f"cannot be read: {exc.strerror}", path=path,
-                                       fix="check the file and its permissions")
+        if st is None:
+            entry._error = FormatError("cannot be read", path=path, fix="check the file and its permissions")
             return entry
         entry._st = st
-        hit = self.cache.lookup(key, _RECORD, st)
         if hit is not None and not hit.racy:
             entry.digest, entry._facts = hit.digest, hit.facts
             return entry
@@ -185,9 +205,17 @@ class RecordIndex:
         if hit is not None and hit.digest == entry.digest and _restore(entry, hit.facts):
             self.cache.store(key, _RECORD, st, entry.digest, hit.facts)  # no longer racy
             return entry
-        facts = _read(entry, entry.raw)  # type: ignore[arg-type]
-        self.cache.store(key, _RECORD, st, entry.digest, json.dumps(facts, ensure_ascii=False))
+        if defer:
+            entry._unread = entry.raw
+        else:
+            self._parse(entry, entry.raw)  # type: ignore[arg-type]
         return entry
+
+    def _parse(self, entry: RecordEntry, raw: bytes) -> None:
+        facts = _read(entry, raw)
+        if entry._st is not None:
+            self.cache.store(os.path.abspath(entry.path), _RECORD, entry._st, entry.digest,
+                             json.dumps(facts, ensure_ascii=False))
 
     def _read_into(self, entry: RecordEntry, key: str, st: os.stat_result) -> bool:
         try:

@@ -44,7 +44,7 @@ from adrkit.storage.records import RecordIndex, no_gc
 from adrkit.storage.statcache import StatCache
 
 if TYPE_CHECKING:  # the later stages' modules are imported when a build gets to them
-    from adrkit.publish.convert import Conversion, Converted
+    from adrkit.publish.convert import Converted, Workers
     from adrkit.publish.emit import Site, SiteState
     from adrkit.publish.graph import GraphDrawer
 
@@ -79,10 +79,11 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
     report = BuildReport(out=out)
     folders = guide_folders(project, options.guides, report.warnings)
     check_out_dir(out, [*(lg.dir for lg in project.logs), project.config.root, *folders])
-    with _caches(project, options) as (files, cache):
-        found = gather(project, cache=files, folders=folders, out=out, includes=_includes(project, options))  # 1
+    with _caches(project, options) as (files, cache), _workers(options, cache) as workers:
+        found = gather(project, cache=files, folders=folders, out=out, includes=_includes(project, options),  # 1
+                       on_change=workers.expect)
         _key_pages(found, options)                                                                  # 2
-        converting = _Converting(_unconverted(found, cache, options), cache, options, say, report)  # 3
+        converting = _Converting(_unconverted(found, cache), cache, options, say, report, workers)   # 3
         inputs, last = _inputs_key(found, options, out), cache.last_build(str(out.absolute()))
         if not converting.sources and _up_to_date(last, inputs, out):
             return _repeat(last, report, started)
@@ -92,7 +93,7 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
             return _finished(report, started)
         _read_records(found, options, report)                                                       # 5
         graph = _graph(found, project, cache, converting)
-        pages = _recall(converting.others(found.sources), cache, report) + converting.pages()
+        pages = _recall(converting.others(found.sources), cache, report) + converting.pages(found.sources)
         site = _assemble(project, found, pages, graph, options)
         report.warnings.extend(_check(site, found, project))
         manifest, state = _write(site, out, cache, last, RecordIndex(project.default, files), say)  # 6
@@ -115,6 +116,18 @@ def _caches(project: Project, options: BuildOptions) -> Iterator[tuple[StatCache
     finally:
         files.close()
         gc.unfreeze()
+
+
+@contextmanager
+def _workers(options: BuildOptions, cache: PageCache) -> Iterator[Workers]:
+    """Conversion workers, started as soon as it is known that notebooks changed."""
+    from adrkit.publish.convert import Workers
+
+    workers = Workers(parallel=options.parallel, bytecode_dir=cache.dir / "nbconvert-templates")
+    try:
+        yield workers
+    finally:
+        workers.close()
 
 
 def _includes(project: Project, options: BuildOptions) -> list[str]:
@@ -181,20 +194,11 @@ def _remember(cache: PageCache, out: Path, inputs: str, report: BuildReport, man
 
 # --- 3. converting ------------------------------------------------------------------------
 
-def _unconverted(found: Gathered, cache: PageCache, options: BuildOptions) -> list[Source]:
-    """The pages to publish whose key the cache does not have (drafts and records that
-    cannot be read left out: only those front matters are read here)."""
+def _unconverted(found: Gathered, cache: PageCache) -> list[Source]:
+    """The records and guides whose page key the cache does not have. Their front
+    matter is not read first: a draft among them is converted and left out later."""
     known = cache.known()
-    todo = []
-    for src in found.records + found.guides:
-        if src.key in known:
-            continue
-        if src.kind == DECISION:
-            decision = src.record.decision
-            if decision is None or (decision.status == "draft" and not options.drafts):
-                continue
-        todo.append(src)
-    return todo
+    return [src for src in found.records + found.guides if src.key not in known]
 
 
 class _Converting:
@@ -202,7 +206,7 @@ class _Converting:
     `convert.Conversion`); `pages()` waits for them (each body goes into the cache)."""
 
     def __init__(self, todo: list[Source], cache: PageCache, options: BuildOptions, say: Progress,
-                 report: BuildReport):
+                 report: BuildReport, workers: Workers):
         from adrkit.publish.convert import Conversion
 
         self.sources = todo
@@ -210,37 +214,52 @@ class _Converting:
         self._jobs = [_job(src, options) for src in todo]
         self._by_ident = {job.ident: src for job, src in zip(self._jobs, todo)}
         self._pages: list[Page] | None = None
+        self._failures: dict[int, Problem] = {}  # by id() of the source
         self.graph: GraphDrawer | None = None
         self.conversion: Conversion = Conversion(self._jobs, parallel=options.parallel,
-                                                 bytecode_dir=cache.dir / "nbconvert-templates")
+                                                 bytecode_dir=cache.dir / "nbconvert-templates", started=workers)
         report.workers = self.conversion.workers
-        if todo:
-            say.note(f"converting {len(todo)} notebook{'s' if len(todo) != 1 else ''}"
-                     + (f" on {self.conversion.workers} cores" if self.conversion.workers > 1 else ""))
 
     def others(self, sources: list[Source]) -> list[Source]:
         """The `sources` this conversion does not make."""
         mine = {id(src) for src in self.sources}
         return [src for src in sources if id(src) not in mine]
 
-    def pages(self) -> list[Page]:
+    def pages(self, published: list[Source] | None = None) -> list[Page]:
+        """The converted pages (of `published` only, when given: a draft or a record
+        that cannot be read was converted for nothing); their failures go to the report."""
+        keep = None if published is None else {id(src) for src in published}
         if self._pages is None:
-            self._pages = self._collect()
-        return self._pages
+            count = sum(1 for src in self.sources if keep is None or id(src) in keep)
+            if count:
+                self._say.note(f"converting {count} notebook{'s' if count != 1 else ''}"
+                               + (f" on {self.conversion.workers} cores" if self.conversion.workers > 1 else ""))
+            self._pages = self._collect(count, keep)
+        for key, problem in self._failures.items():
+            if keep is None or key in keep:
+                self._report.failures.append(problem)
+        self._failures.clear()
+        pages = [p for p in self._pages if keep is None or id(p.source) in keep]
+        self._report.converted = sum(1 for p in pages if not p.error)
+        return pages
 
-    def _collect(self) -> list[Page]:
+    def _collect(self, total: int, keep: set[int] | None) -> list[Page]:
         from adrkit.publish.convert import Drawn
 
         out: list[Page] = []
-        self._say.start("converting", len(self._jobs))
+        self._say.start("converting", total)
         done = 0
         for result in self.conversion.results():
             if isinstance(result, Drawn):
                 if self.graph is not None:
                     self.graph.accept(result.part, result.svg, result.note)
                 continue
-            done += 1
-            page = _converted(self._by_ident[result.ident], result, self._cache, self._report)
+            src = self._by_ident[result.ident]
+            done += keep is None or id(src) in keep
+            page = _converted(src, result, self._cache, self._report)
+            if result.error:
+                self._failures[id(src)] = Problem("conversion", f"could not be converted: {result.error}",
+                                                  str(src.path))
             if page is not None:
                 out.append(page)
             self._say.advance(done)
@@ -263,13 +282,11 @@ def _job(src: Source, options: BuildOptions) -> Any:
 
 def _converted(src: Source, result: Converted, cache: PageCache, report: BuildReport) -> Page | None:
     if result.error:
-        report.failures.append(Problem("conversion", f"could not be converted: {result.error}", str(src.path)))
         if src.kind == GUIDE:
             return None  # a guide that cannot be converted is left out
         return Page.from_meta(src, src.key, {"error": result.error})
     meta = result.meta()
     cache.put(src.key, meta, result.body, result.text)
-    report.converted += 1
     return Page.from_meta(src, src.key, meta)
 
 

@@ -56,7 +56,7 @@ from adrkit.publish.model import GUIDE
 from adrkit.publish.prepare import prepare_notebook
 from adrkit.publish.report import Problem
 
-__all__ = ["Job", "Converted", "Drawn", "Converter", "Conversion", "convert_all", "TEMPLATE_DIR", "POOL_THRESHOLD",
+__all__ = ["Job", "Converted", "Drawn", "Converter", "Conversion", "Workers", "convert_all", "TEMPLATE_DIR", "POOL_THRESHOLD",
            "worker_count", "page_text", "SUMMARY_LIMIT"]
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -64,7 +64,7 @@ TEMPLATE_NAME = "adrkit"
 POOL_THRESHOLD = 24  # below this many notebooks, starting workers costs more than it saves
 SEARCH_TEXT_LIMIT = 30_000
 SUMMARY_LIMIT = 400
-_IN_FLIGHT = 4       # jobs handed to each worker ahead of time
+_IN_FLIGHT = 32     # jobs handed to each worker ahead of time: enough for while the build reads front matter
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -373,7 +373,9 @@ class Drawn:
     note: str
 
 
-def _in_worker(job: Job | tuple[int, str]) -> Converted | Drawn:
+def _in_worker(job: Job | tuple[int, str] | None) -> Converted | Drawn | None:
+    if job is None:
+        return None  # started ahead of its jobs: the initializer has run
     if isinstance(job, tuple):
         from adrkit.publish.graph import draw_dot
 
@@ -404,17 +406,19 @@ class Conversion:
     pool."""
 
     def __init__(self, jobs: list[Job], *, parallel: bool | None = None, bytecode_dir: Path | None = None,
-                 drawings: list[tuple[int, str]] | None = None):
+                 drawings: list[tuple[int, str]] | None = None, started: "Workers | None" = None):
         self._jobs, self._bytecode_dir = jobs, bytecode_dir
         self.workers = worker_count(len(jobs)) if jobs and pooled(len(jobs), parallel) else 1
         self._pool: ProcessPoolExecutor | None = None
         self._todo: Iterator[Any] = iter(())
         if self.workers > 1:
             self._todo = iter([*(drawings or []), *sorted(jobs, key=lambda j: j.size, reverse=True)])
-            self._pool = _pool(self.workers, bytecode_dir, fresh=True)
+            self._pool = _take(started, self.workers) or _pool(self.workers, bytecode_dir, fresh=True)
         elif jobs and parallel is None and worker_count(2) > 1:
             self._todo = iter(jobs)
-            self._pool = _pool(1, bytecode_dir, fresh=False)
+            self._pool = _take(started, 1) or _pool(1, bytecode_dir, fresh=False)
+        elif started is not None:
+            started.close()
         self._running: set[Future[Any]] = set()
         self._refill()
 
@@ -439,6 +443,9 @@ class Conversion:
 
     def results(self) -> Iterator[Converted | Drawn]:
         """Each result as it is ready."""
+        if not self._jobs and not self._running:
+            self.close()
+            return
         if self._pool is None:
             converter = Converter(self._bytecode_dir)
             for job in self._jobs:
@@ -460,6 +467,47 @@ class Conversion:
                 future.cancel()
             self._pool.shutdown(wait=True)
             self._pool = None
+
+
+class Workers:
+    """Worker processes started ahead of the jobs (`expect(n)`, as soon as it is known
+    that about `n` notebooks changed): they import nbconvert while the build goes on
+    reading, and a `Conversion` takes them when the jobs are known."""
+
+    def __init__(self, *, parallel: bool | None, bytecode_dir: Path | None):
+        self._parallel, self._bytecode_dir = parallel, bytecode_dir
+        self.count = 0
+        self.pool: ProcessPoolExecutor | None = None
+
+    def expect(self, changed: int) -> None:
+        if self.pool is not None or self._parallel is False:
+            return
+        if pooled(changed, self._parallel):
+            self.count = worker_count(changed)
+            self.pool = _pool(self.count, self._bytecode_dir, fresh=True)
+        elif self._parallel is None and worker_count(2) > 1:
+            self.count = 1
+            self.pool = _pool(1, self._bytecode_dir, fresh=False)
+        else:
+            return
+        for _ in range(self.count):
+            self.pool.submit(_in_worker, None)  # start them now: nothing to convert yet
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+
+def _take(started: Workers | None, count: int) -> ProcessPoolExecutor | None:
+    """`started`'s pool when it has `count` workers (else it is let go)."""
+    if started is None or started.pool is None:
+        return None
+    if started.count == count:
+        pool, started.pool = started.pool, None
+        return pool
+    started.close()
+    return None
 
 
 def _pool(workers: int, bytecode_dir: Path | None, *, fresh: bool) -> ProcessPoolExecutor:

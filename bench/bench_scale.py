@@ -9,7 +9,7 @@ adr-tools markdown for adr-viewer, as MADR for log4brains), kept in bench/out/sc
 reused while the generator is unchanged. Then, each command a whole process as a user
 runs it:
 
-- `adrkit list` and `adrkit lint`: the first run after a change reads every notebook
+- `adrkit list`, `adrkit show` (the middle record) and `adrkit lint`: the first run after a change reads every notebook
   (and fills the record index); the figure is the median of the runs after it;
 - cold build: no cache, no site; no-op rebuild: nothing changed; one change: one
   notebook's text edited (a different one each run);
@@ -182,11 +182,14 @@ def reset(project: Path) -> None:
 
 
 def bench_commands(project: Path, runs: int) -> dict[str, Result]:
-    out = {name: Result() for name in ("list first", "list", "lint first", "lint")}
+    out = {name: Result() for name in ("list first", "list", "show", "lint first", "lint")}
     reset(project)
     out["list first"].samples.append(run(adrkit("list"), project))
     for _ in range(runs):
         out["list"].samples.append(run(adrkit("list"), project))
+    middle = str(len(list((project / "decisions").glob("*.ipynb"))) // 2)
+    for _ in range(runs):
+        out["show"].samples.append(run(adrkit("show", middle), project))
     (project / ".adrkit-cache" / "records.sqlite").unlink(missing_ok=True)
     out["lint first"].samples.append(run(adrkit("lint"), project, ok=(0, 1)))
     for _ in range(runs):
@@ -266,7 +269,7 @@ def _s(value: float) -> str:
 
 
 def table(rows: list[dict[str, object]], l4b: tuple[Result, int] | None, runs: int, base: bool) -> str:
-    head = ["decisions", "list", "lint", "cold build", "no-op rebuild", "one change",
+    head = ["decisions", "list", "show", "lint", "cold build", "no-op rebuild", "one change",
             "peak memory (PSS / RSS)", "adr-viewer (one page)", "no-op / adr-viewer", "cold / adr-viewer"]
     if base:
         head += ["cold, before", "cold: before / now", "no-op, before"]
@@ -275,7 +278,7 @@ def table(rows: list[dict[str, object]], l4b: tuple[Result, int] | None, runs: i
         b = row["builds"]
         c = row["commands"]
         viewer = row.get("viewer")
-        cells = [f"{row['count']:,}", _s(c["list"].seconds), _s(c["lint"].seconds),
+        cells = [f"{row['count']:,}", _s(c["list"].seconds), _s(c["show"].seconds), _s(c["lint"].seconds),
                  _s(b["cold"].seconds), _s(b["noop"].seconds), _s(b["change"].seconds),
                  f"{b['cold'].pss:.0f} / {b['cold'].rss:.0f} MB"]
         if viewer:
@@ -290,7 +293,7 @@ def table(rows: list[dict[str, object]], l4b: tuple[Result, int] | None, runs: i
             else:
                 cells += ["", "", ""]
         lines.append("| " + " | ".join(cells) + " |")
-    notes = [f"- First run after a change (reads and parses every notebook, fills the record index): "
+    notes = ["- First run after a change (reads and parses every notebook, fills the record index): "
              + ", ".join(f"{r['count']:,}: list {_s(r['commands']['list first'].seconds)}, "
                          f"lint {_s(r['commands']['lint first'].seconds)}" for r in rows)]
     if l4b:

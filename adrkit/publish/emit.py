@@ -96,16 +96,101 @@ def write_site(site: Site, writer: SiteWriter, cache: PageCache, digest: Callabl
                progress: Progress) -> SiteState:
     """Write the whole site into `writer`. `digest(path)` hashes a file linked from a
     page (from file stats when it is known)."""
-    settings = settings_key(site.renderer)
-    state = SiteState()
-    key = decisions_key(settings, site.title, site.logs, [(p.ident, p.key) for p in site.pages])
+    emit = _Emit(site, writer, cache, settings_key(site.renderer))
+    key = decisions_key(emit.settings, site.title, site.logs, [(p.ident, p.key) for p in site.pages])
     with _decisions_json(site, writer, key) as entry:
-        _decision_pages(site, writer, cache, settings, progress, state, entry)
-    _guide_pages(site, writer, cache, settings, state)
-    _lists(site, writer, cache, settings)
-    _machine_readable(site, writer, settings)
-    _files(site, writer, digest, settings)
-    return state
+        emit.decision_pages(progress, entry)
+    emit.guide_pages()
+    emit.lists()
+    emit.machine_readable()
+    emit.files(digest)
+    return emit.state
+
+
+@dataclass
+class _Emit:
+    """One write of `site` into `writer`: page bodies read from `cache`, every file
+    keyed under the site's `settings` key, and what was made of each page recorded in
+    `state`."""
+
+    site: Site
+    writer: SiteWriter
+    cache: PageCache
+    settings: str
+    state: SiteState = field(default_factory=SiteState)
+
+    def decision_pages(self, progress: Progress, entry: Callable[[Page, list[Any]], None]) -> None:
+        site, renderer = self.site, self.site.renderer
+        progress.start("writing pages", len(site.pages))
+        for done, (page, prev, nxt) in enumerate(site.neighbours(site.pages), start=1):
+            context = renderer.decision(page, site.links, prev, nxt)
+            self._body_page(page, context)
+            entry(page, context["relations"])
+            self.state.pages.append([page.ident, page.key, page.face, page.file, page.decision.date,
+                                     page.decision.number])
+            progress.advance(done)
+        progress.finish()
+
+    def guide_pages(self) -> None:
+        site = self.site
+        for page, prev, nxt in site.neighbours(site.guides):
+            self._body_page(page, site.renderer.guide(page, prev, nxt))
+            self.state.pages.append([page.ident, page.key, page.face, page.file, "", 0])
+        if site.guides:
+            self.page(f"{GUIDES_DIR}/index.html", site.renderer.guides(site.guides))
+
+    def _body_page(self, page: Page, context: dict[str, Any]) -> None:
+        """A decision's or guide's page, around its converted body."""
+        key = render_key(self.settings, page.file, context)
+        if not self.writer.keep(page.file, key):
+            body, _ = self.cache.body(page.key)
+            self.writer.write(page.file, self.site.renderer.render(context, body, page), key)
+        self.state.views[page.ident] = _view(context)
+
+    def page(self, rel: str, context: dict[str, Any], key_context: Any = None) -> None:
+        key = render_key(self.settings, rel, context if key_context is None else key_context)
+        if not self.writer.keep(rel, key):
+            self.writer.write(rel, self.site.renderer.render(context), key)
+
+    def lists(self) -> None:
+        site, renderer = self.site, self.site.renderer
+        parts = search_parts(_search_docs(site))
+        scripts = [part.file for part in parts]
+        self.page("index.html", renderer.index(site.pages, site.guides, site.remotes, site.logs, scripts, site.multi))
+        self.page("timeline.html", renderer.timeline(site.pages))
+        context = renderer.graph(site.pages, site.links, site.drawings())
+        shown = {**context, "svgs": [hashlib.sha256(svg.encode()).hexdigest() for svg in context["svgs"]]}
+        self.page("graph.html", context, shown)
+        for part in parts:
+            write_search_part(self.writer, part, self.cache)
+
+    def machine_readable(self) -> None:
+        self.writer.write("feed.xml", atom_feed(self.site.pages, self.site.title))
+        self.writer.copy(SCHEMA_NAME, SCHEMA_PATH, key=render_key(self.settings, SCHEMA_NAME))
+
+    def files(self, digest: Callable[[Path], str | None]) -> None:
+        """The site's assets, the logo, and the files pages link to. Only files whose
+        real location is inside the page's folder are copied: a symbolic link out of it
+        (`etc -> /etc`) is not followed (the checks warned about it)."""
+        site, writer = self.site, self.writer
+        for asset in sorted(ASSETS.iterdir()):
+            if asset.is_file():
+                writer.copy(f"assets/{asset.name}", asset, key=render_key(self.settings, "asset", asset.name))
+        if site.logo is not None:
+            name = site.renderer.settings.logo or f"assets/logo{site.logo.suffix.lower()}"
+            writer.copy(name, site.logo, key=f"file:{digest(site.logo)}")
+        copied: set[str] = set()
+        for page in [*site.pages, *site.guides]:
+            folder = page.source.folder
+            prefix = f"{page.source.site_dir}/files" if page.source.site_dir else "files"
+            for rel in page.files:
+                target = f"{prefix}/{rel}"
+                if target in copied:
+                    continue
+                source = real_file_inside(folder / rel, folder)
+                if source is not None:
+                    writer.copy(target, source, key=f"file:{digest(source)}")
+                    copied.add(target)
 
 
 @contextmanager
@@ -138,62 +223,9 @@ def _decisions_json(site: Site, writer: SiteWriter, key: str) -> Iterator[Callab
         out("\n  ]\n}\n" if not first[0] else "]\n}\n")
 
 
-def _decision_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: str, progress: Progress,
-                    state: SiteState, entry: Callable[[Page, list[Any]], None]) -> None:
-    renderer = site.renderer
-    progress.start("writing pages", len(site.pages))
-    for done, (page, prev, nxt) in enumerate(site.neighbours(site.pages), start=1):
-        context = renderer.decision(page, site.links, prev, nxt)
-        key = render_key(settings, page.file, context)
-        if not writer.keep(page.file, key):
-            body, _ = cache.body(page.key)
-            writer.write(page.file, renderer.render(context, body, page), key)
-        entry(page, context["relations"])
-        state.views[page.ident] = _view(context)
-        state.pages.append([page.ident, page.key, page.face, page.file, page.decision.date, page.decision.number])
-        progress.advance(done)
-    progress.finish()
-
-
-def _guide_pages(site: Site, writer: SiteWriter, cache: PageCache, settings: str, state: SiteState) -> None:
-    renderer = site.renderer
-    for page, prev, nxt in site.neighbours(site.guides):
-        context = renderer.guide(page, prev, nxt)
-        key = render_key(settings, page.file, context)
-        if not writer.keep(page.file, key):
-            body, _ = cache.body(page.key)
-            writer.write(page.file, renderer.render(context, body), key)
-        state.views[page.ident] = _view(context)
-        state.pages.append([page.ident, page.key, page.face, page.file, "", 0])
-    if site.guides:
-        _page(site, writer, settings, f"{GUIDES_DIR}/index.html", renderer.guides(site.guides))
-
-
 def _view(context: dict[str, Any]) -> str:
     """A page's context as the next build keeps it: without its page key."""
     return json.dumps({k: v for k, v in context.items() if k != "key"}, ensure_ascii=False, separators=(",", ":"))
-
-
-def _page(site: Site, writer: SiteWriter, settings: str, rel: str, context: dict[str, Any],
-          key_context: Any = None) -> None:
-    key = render_key(settings, rel, context if key_context is None else key_context)
-    if not writer.keep(rel, key):
-        writer.write(rel, site.renderer.render(context), key)
-
-
-def _lists(site: Site, writer: SiteWriter, cache: PageCache, settings: str) -> None:
-    renderer = site.renderer
-    parts = search_parts(_search_docs(site))
-    scripts = [part.file for part in parts]
-    _page(site, writer, settings, "index.html",
-          renderer.index(site.pages, site.guides, site.remotes, site.logs, scripts, site.multi))
-    _page(site, writer, settings, "timeline.html", renderer.timeline(site.pages))
-    drawings = site.drawings()
-    context = renderer.graph(site.pages, site.links, drawings)
-    shown = {**context, "svgs": [hashlib.sha256(svg.encode()).hexdigest() for svg in context["svgs"]]}
-    _page(site, writer, settings, "graph.html", context, shown)
-    for part in parts:
-        write_search_part(writer, part, cache)
 
 
 def write_search_part(writer: SiteWriter, part: SearchPart, cache: PageCache) -> None:
@@ -227,32 +259,3 @@ def entry_of(page: Page, relations: list[Any]) -> dict[str, Any]:
     entry["relations"] = [{"rel": label, "targets": [t["href"] for t in targets if t["href"]]}
                           for label, targets in relations]
     return entry
-
-
-def _machine_readable(site: Site, writer: SiteWriter, settings: str) -> None:
-    writer.write("feed.xml", atom_feed(site.pages, site.title))
-    writer.copy(SCHEMA_NAME, SCHEMA_PATH, key=render_key(settings, SCHEMA_NAME))
-
-
-def _files(site: Site, writer: SiteWriter, digest: Callable[[Path], str | None], settings: str) -> None:
-    """The site's assets, the logo, and the files pages link to. Only files whose real
-    location is inside the page's folder are copied: a symbolic link out of it
-    (`etc -> /etc`) is not followed (the checks warned about it)."""
-    for asset in sorted(ASSETS.iterdir()):
-        if asset.is_file():
-            writer.copy(f"assets/{asset.name}", asset, key=render_key(settings, "asset", asset.name))
-    if site.logo is not None:
-        name = site.renderer.settings.logo or f"assets/logo{site.logo.suffix.lower()}"
-        writer.copy(name, site.logo, key=f"file:{digest(site.logo)}")
-    copied: set[str] = set()
-    for page in [*site.pages, *site.guides]:
-        folder = page.source.folder
-        prefix = f"{page.source.site_dir}/files" if page.source.site_dir else "files"
-        for rel in page.files:
-            target = f"{prefix}/{rel}"
-            if target in copied:
-                continue
-            source = real_file_inside(folder / rel, folder)
-            if source is not None:
-                writer.copy(target, source, key=f"file:{digest(source)}")
-                copied.add(target)

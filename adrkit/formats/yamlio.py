@@ -36,7 +36,9 @@ _RESOLVERS = {k: [(tag, rx) for tag, rx in v if tag != _TIMESTAMP]
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
+    def __init__(self, key: Any, first: int, second: int, mark: Any):
+        super().__init__(None, None, f"key '{key}' is written twice", mark)
+        self.key, self.first, self.second = key, first, second
 
 
 class _Loader(_BaseLoader):
@@ -55,10 +57,7 @@ class _Loader(_BaseLoader):
                 except TypeError:
                     continue
                 if first != key_node.start_mark.line:
-                    raise _DuplicateKey(
-                        None, None,
-                        f"key '{key}' is written twice (lines {first + 1} and "
-                        f"{key_node.start_mark.line + 1})", key_node.start_mark)
+                    raise _DuplicateKey(key, first, key_node.start_mark.line, key_node.start_mark)
         return super().construct_mapping(node, deep=deep)
 
 
@@ -124,6 +123,11 @@ def load(text: str, *, path: Any = None, what: str = "", line_offset: int = 0,
     label = f"{what} " if what else ""
     try:
         data = yaml.load(text, Loader=_Loader)
+    except _DuplicateKey as exc:
+        first, second = exc.first + 1 + line_offset, exc.second + 1 + line_offset
+        raise FormatError(f"{label}writes the key '{exc.key}' twice, on lines {first} and {second}".strip(),
+                          path=path, where=f"{label}line {second}".strip(),
+                          fix="keep one of them (a second value would silently replace the first)")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{label}line {mark.line + 1 + line_offset}" if mark else (what or None)

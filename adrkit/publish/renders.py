@@ -16,9 +16,11 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
+from adrkit.core.decision_graph import graph_dot
 from adrkit.core.requestflow import Lifecycle
 from adrkit.core.tradeoff import Tradeoff
 from adrkit.publish.links import page_href
+from adrkit.render.graphviz import render_svg
 from adrkit.render.requestflow import lifecycle_html
 from adrkit.render.tradeoff import tradeoff_html
 
@@ -87,13 +89,8 @@ class GraphEdge:
 def graph_svg(nodes: list[GraphNode], edges: list[GraphEdge], decisions: Iterable[Any] = ()) -> tuple[str, str]:
     """The decision graph as SVG with one link per node, and a note on how it was drawn.
 
-    Uses `adrkit.decision_graph.graph_dot` and `adrkit.render.graphviz.render_svg` when
-    they are installed and a renderer is available; otherwise draws a grid of its own."""
-    try:
-        from adrkit.core.decision_graph import graph_dot
-        from adrkit.render.graphviz import render_svg
-    except ImportError:
-        return _grid_svg(nodes, edges), "drawn by adrkit (grid layout)"
+    Drawn by Graphviz (`adrkit.render.graphviz.render_svg`) when a renderer is
+    available; otherwise as a grid of adrkit's own."""
     dot = graph_dot(list(decisions), href=lambda d: page_href(d.stem))
     result = render_svg(dot)
     if getattr(result, "svg", None):

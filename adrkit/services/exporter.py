@@ -503,11 +503,8 @@ def _lifecycle_chunks(rec: Record, data: dict[str, Any], here: str, assets: dict
 
 
 def _render(dot: str, stem: str, report: ExportReport) -> str | None:
-    try:
-        from adrkit.render.graphviz import render_svg
-    except ImportError:
-        report.note(stem, "lifecycle", "adrkit.render is not available; no SVG, the Mermaid block only")
-        return None
+    from adrkit.render.graphviz import render_svg
+
     result = render_svg(dot)
     if result.svg is None:
         report.note(stem, "lifecycle", f"no SVG: {result.note}; the Mermaid block only", "warning")

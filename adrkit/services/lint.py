@@ -200,17 +200,13 @@ def check_data_files(records: list[Record], log: DecisionLog) -> Iterable[Findin
 
 
 def _validate_tables(path: Path, data: dict) -> Iterable[Finding]:
-    validators: list[tuple[str, Callable[[dict], object]]] = []
-    try:
-        from adrkit.core.tradeoff import Tradeoff
-        validators.append(("tradeoffs", lambda d: Tradeoff.from_dict(d).validate()))
-    except ImportError:
-        pass
-    try:
-        from adrkit.core.requestflow import Lifecycle
-        validators.append(("lifecycles", lambda d: Lifecycle.from_dict(d).validate()))
-    except ImportError:
-        pass
+    from adrkit.core.requestflow import Lifecycle
+    from adrkit.core.tradeoff import Tradeoff
+
+    validators: list[tuple[str, Callable[[dict], object]]] = [
+        ("tradeoffs", lambda d: Tradeoff.from_dict(d).validate()),
+        ("lifecycles", lambda d: Lifecycle.from_dict(d).validate()),
+    ]
     for kind, validate in validators:
         for name, table in (data.get(kind) or {}).items():
             if not isinstance(table, dict):

@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from adrkit.cli.common import emit_json, log_of, say
+from adrkit.cli.common import emit_json, log_of, say, text_arg
+from adrkit.core.errors import UsageError
 
 __all__ = ["register"]
 
@@ -42,11 +43,26 @@ def cmd_lint(args) -> int:
 def cmd_graph(args) -> int:
     from adrkit.core.decision_graph import graph_dot
 
+    pattern = href_pattern(args.href)
     log = log_of(args)
     records, problems = log.load_all()
     for problem in problems:
         say(f"adrkit: warning: {problem}")
-    pattern = args.href
     sys.stdout.write(graph_dot([r.decision for r in records],
                                href=lambda d: pattern.format(stem=d.stem, number=d.number, slug=d.slug)))
     return 0
+
+
+def href_pattern(pattern: str) -> str:
+    """`--href` checked by formatting it once: only {stem}, {number} and {slug}."""
+    text_arg(pattern, "--href pattern")
+    fix = "use {stem}, {number} and {slug}, and write a literal brace twice ({{ or }})"
+    try:
+        pattern.format(stem="0001-x", number=1, slug="x")
+    except (KeyError, AttributeError) as exc:
+        raise UsageError(f"--href {pattern!r} names {exc.args[0]!r}, which is not a field", fix=fix)
+    except IndexError:
+        raise UsageError(f"--href {pattern!r} has a numbered or empty field", fix=fix)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"--href {pattern!r} is not a pattern ({exc})", fix=fix)
+    return pattern

@@ -1,16 +1,47 @@
-"""Helpers shared by the command modules: the date, the log, output."""
+"""Helpers shared by the command modules: the date, the log (recovered first, locked
+for writing commands), text safe for a terminal, and output."""
 from __future__ import annotations
 
 import datetime as _dt
 import json
 import os
+import re
 import sys
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from adrkit.core.errors import UsageError
 from adrkit.storage.log import DecisionLog, find_log
 
-__all__ = ["today", "log_of", "emit_json", "say"]
+__all__ = ["today", "log_of", "writing", "emit_json", "say", "note", "term_safe", "text_arg"]
+
+# C0 and C1 controls, DEL, the bidirectional controls (they reorder what follows on
+# the line, as in "Trojan Source"), and lone surrogates (bytes that were not UTF-8).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def term_safe(text: Any) -> str:
+    """`text` as it may be printed to a terminal: control characters (escape
+    sequences, newlines, tabs), bidirectional overrides and undecodable bytes are
+    shown as `\\x1b`, `\\u202e` escapes instead of acting on the terminal."""
+    return _UNSAFE.sub(_escape, str(text))
+
+
+def text_arg(value: str, what: str) -> str:
+    """A command-line argument that must be text: bytes that are not UTF-8 are a
+    usage error rather than a crash when they are written or printed."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"the {what} {term_safe(value)!s} is not valid UTF-8 text",
+                         fix="retype it in a UTF-8 terminal")
+    return value
 
 
 def today() -> str:
@@ -26,13 +57,31 @@ def today() -> str:
 
 
 def log_of(args: Any) -> DecisionLog:
-    return find_log(getattr(args, "dir", None))
+    """The log the command works on, after finishing or undoing whatever a killed
+    command left in it (every command runs this first)."""
+    log = find_log(getattr(args, "dir", None))
+    log.recover(notify=note)
+    return log
+
+
+@contextmanager
+def writing(log: DecisionLog) -> Iterator[DecisionLog]:
+    """Hold the log's lock for the whole of a command that changes it; a second
+    writer waits (and says so) until the first is done."""
+    with log.lock(notify=note):
+        yield log
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    sys.stdout.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def say(message: str) -> None:
     """Human chatter goes to stderr; stdout is for data."""
-    print(message, file=sys.stderr)
+    print(term_safe(message), file=sys.stderr)
+
+
+def note(message: str) -> None:
+    """A note from the storage layer (a wait for the lock, a recovered change)."""
+    say(f"adrkit: {message}")

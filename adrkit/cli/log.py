@@ -8,7 +8,7 @@ from adrkit.services import operations
 from adrkit.core.decision import STATUSES
 from adrkit.formats.notebook import cell_text
 from adrkit.storage.log import init_log
-from adrkit.cli.common import emit_json, log_of, say, today
+from adrkit.cli.common import emit_json, log_of, note, say, term_safe, today, writing
 
 __all__ = ["register"]
 
@@ -89,6 +89,7 @@ def _rel(path: Path) -> str:
 def cmd_init(args) -> int:
     root = Path.cwd()
     log, created = init_log(root, args.directory)
+    log.recover(notify=note)
     if created:
         say(f"created decision log {_rel(log.dir)} (recorded in .adrkit.yaml)")
     else:
@@ -98,10 +99,10 @@ def cmd_init(args) -> int:
 
 
 def cmd_new(args) -> int:
-    log = log_of(args)
-    path = operations.new_decision(log, args.title, today=today(), template=args.template,
-                                   status=args.status, tags=args.tag, supersedes=args.supersedes,
-                                   number=args.number, force=args.force)
+    with writing(log_of(args)) as log:
+        path = operations.new_decision(log, args.title, today=today(), template=args.template,
+                                       status=args.status, tags=args.tag, supersedes=args.supersedes,
+                                       number=args.number, force=args.force)
     print(_rel(path))
     return 0
 
@@ -120,7 +121,7 @@ def cmd_list(args) -> int:
     for r in chosen:
         d = r.decision
         tags = f"  [{', '.join(d.tags)}]" if d.tags else ""
-        print(f"{d.label}  {d.status:<10}  {d.date or '-':<10}  {d.title}{tags}")
+        print(term_safe(f"{d.label}  {d.status:<10}  {d.date or '-':<10}  {d.title}{tags}"))
     return 0
 
 
@@ -144,32 +145,32 @@ def cmd_show(args) -> int:
         rows.append(("history", "; ".join(f"{c.status} {c.date}" for c in d.status_history)))
     if rec.data_path.exists():
         rows.append(("data", _rel(rec.data_path)))
-    print(f"{d.label}. {d.title}")
+    print(term_safe(f"{d.label}. {d.title}"))
     for key, value in rows[:1] + rows[2:]:
         if value:
-            print(f"  {key + ':':<17}{value}")
+            print(term_safe(f"  {key + ':':<17}{value}"))
     if sections:
         print("  sections:")
         for cell in rec.notebook["cells"][1:]:
             if cell.get("cell_type") == "markdown":
                 first = cell_text(cell).split("\n", 1)[0].strip()
                 if first.startswith("#"):
-                    print(f"    {first}")
+                    print(term_safe(f"    {first}"))
     return 0
 
 
 def cmd_status(args) -> int:
-    log = log_of(args)
-    rec = operations.change_status(log, args.ref, args.status.strip().lower(), today=today(),
-                                   force=args.force)
+    with writing(log_of(args)) as log:
+        rec = operations.change_status(log, args.ref, args.status.strip().lower(), today=today(),
+                                       force=args.force)
     say(f"{rec.decision.label} is now {rec.decision.status}")
     print(_rel(rec.path))
     return 0
 
 
 def cmd_supersede(args) -> int:
-    log = log_of(args)
-    old, new = operations.supersede(log, args.old, args.new, today=today(), force=args.force)
+    with writing(log_of(args)) as log:
+        old, new = operations.supersede(log, args.old, args.new, today=today(), force=args.force)
     say(f"{new.decision.label} supersedes {old.decision.label}")
     print(_rel(old.path))
     print(_rel(new.path))
@@ -177,8 +178,8 @@ def cmd_supersede(args) -> int:
 
 
 def cmd_link(args) -> int:
-    log = log_of(args)
-    source, target = operations.link(log, args.source, args.rel, args.target, reverse=args.reverse)
+    with writing(log_of(args)) as log:
+        source, target = operations.link(log, args.source, args.rel, args.target, reverse=args.reverse)
     back = next(link.rel for link in reversed(target.decision.links) if link.target == source.decision.stem)
     say(f"{source.decision.label} {args.rel} {target.decision.label}; {target.decision.label} {back} "
         f"{source.decision.label}")
@@ -188,8 +189,8 @@ def cmd_link(args) -> int:
 
 
 def cmd_renumber(args) -> int:
-    log = log_of(args)
-    old_path, new_path, changed = operations.renumber(log, args.ref, args.number)
+    with writing(log_of(args)) as log:
+        old_path, new_path, changed = operations.renumber(log, args.ref, args.number)
     others = len([r for r in changed if r.path != new_path])
     say(f"renamed {old_path.name} -> {new_path.name}; rewrote links in {others} other record(s)")
     print(_rel(new_path))

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from adrkit.cli.common import emit_json, log_of, say
+from adrkit.cli.common import emit_json, log_of, note, say, writing
 
 __all__ = ["register"]
 
@@ -53,7 +53,9 @@ def _import_log(args):
     if args.into:
         into = Path(args.into)
         if into.is_dir():
-            return find_log(into)
+            log = find_log(into)
+            log.recover(notify=note)
+            return log
         if into.exists():
             from adrkit.core.errors import UsageError
 
@@ -68,7 +70,11 @@ def cmd_import(args) -> int:
 
     log = _import_log(args)
     try:
-        report = import_markdown(args.path, log, force=args.force, dry_run=args.dry_run)
+        if args.dry_run:
+            report = import_markdown(args.path, log, force=args.force, dry_run=True)
+        else:
+            with writing(log):
+                report = import_markdown(args.path, log, force=args.force, dry_run=False)
     except ImportFailed as exc:
         if args.json:
             emit_json({**exc.report.to_dict(), "errors": exc.problems})
@@ -100,7 +106,8 @@ def cmd_export(args) -> int:
     log = log_of(args)
     fmt = args.format
     out = Path(args.out) if args.out else log.config.root / "export" / fmt
-    report = export_markdown(log, out, fmt=fmt, refs=args.refs, force=args.force)
+    with writing(log):
+        report = export_markdown(log, out, fmt=fmt, refs=args.refs, force=args.force)
     for stem, notes in sorted(report.notes.items()):
         for note in notes:
             say(f"{stem}: {note.level}: {note.message}")

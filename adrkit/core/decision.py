@@ -21,9 +21,11 @@ __all__ = [
     "StatusChange",
     "Decision",
     "slugify",
+    "slug_budget",
     "parse_filename",
     "make_stem",
     "canonical_status",
+    "real_date",
 ]
 
 MAX_NUMBER = 999999  # file names carry up to six digits
@@ -98,7 +100,8 @@ class StatusChange:
     extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "date": self.date, **dict(self.extra)}
+        dated = {"date": self.date} if self.date else {}
+        return {"status": self.status, **dated, **dict(self.extra)}
 
 
 def _list_of(value: Any, key: str, path: Any) -> list[Any]:
@@ -249,9 +252,42 @@ def _date_text(value: Any) -> str:
 
 # --- file names -------------------------------------------------------------------
 
-def slugify(title: str, *, max_length: int = 60) -> str:
+# A record's file name is NNNNNN-slug.ipynb; while it is written, a temporary file
+# .NNNNNN-slug.ipynb.XXXXXXXX.tmp stands beside it. Both must fit the file system's
+# name limit (255 bytes on most).
+_NUMBER_BYTES = 7       # "999999-"
+_SUFFIX_BYTES = 6       # ".ipynb"
+_TEMP_BYTES = 14        # "." + ".XXXXXXXX" + ".tmp"
+
+
+def slug_budget(name_max: int = 255) -> int:
+    """The most bytes of UTF-8 a slug may have so that its record's file name, and the
+    temporary name it is written under, fit a file system limit of `name_max` bytes."""
+    return max(name_max - _NUMBER_BYTES - _SUFFIX_BYTES - _TEMP_BYTES, 16)
+
+
+def _cut_bytes(slug: str, limit: int) -> str:
+    """`slug` cut to at most `limit` bytes of UTF-8, at a hyphen when one is near,
+    never inside a character or between a letter and its combining marks."""
+    if len(slug.encode("utf-8")) <= limit:
+        return slug
+    cut = slug.encode("utf-8")[:limit].decode("utf-8", "ignore")
+    if unicodedata.category(slug[len(cut)]) == "Mn":  # the cut splits a letter from its marks
+        while cut and unicodedata.category(cut[-1]) == "Mn":
+            cut = cut[:-1]
+        cut = cut[:-1]
+    head = cut.rsplit("-", 1)[0]
+    if "-" in cut and len(head) >= len(cut) // 2:
+        cut = head
+    return cut.strip("-")
+
+
+def slugify(title: str, *, max_length: int = 60, max_bytes: int | None = None) -> str:
     """A file-name-safe slug. Letters of any script are kept (lower-cased, NFKC);
-    everything else becomes a single hyphen. Returns '' when nothing is left."""
+    everything else becomes a single hyphen. At most `max_length` characters and
+    `max_bytes` bytes of UTF-8 (default: what fits a 255-byte name limit with the
+    number, suffix and temporary-file affixes, see `slug_budget`). Returns '' when
+    nothing is left."""
     text = unicodedata.normalize("NFKC", title).lower()
     out = []
     for ch in text:
@@ -265,7 +301,23 @@ def slugify(title: str, *, max_length: int = 60) -> str:
     slug = re.sub(r"-+", "-", "".join(out)).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
-    return slug.strip("-")
+    return _cut_bytes(slug.strip("-"), slug_budget() if max_bytes is None else max_bytes)
+
+
+def real_date(text: str | None) -> str | None:
+    """`text` when it is a calendar date (YYYY-MM-DD, optionally followed by a time),
+    else None: `2026-02-30` and `2026-13-01` are not dates, and are never published
+    as one."""
+    import datetime
+
+    text = (text or "").strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[Tt ].*)?", text):
+        return None
+    try:
+        datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    return text[:10]
 
 
 def make_stem(number: int, slug: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from adrkit.about import __version__
+from adrkit.core.decision import real_date
 from adrkit.publish.guides import GuidePage
 from adrkit.publish.links import Page, SiteLinks
 
@@ -46,10 +47,8 @@ def _summary(page: Page, limit: int = 400) -> str:
 
 
 def _stamp(date: str) -> str:
-    date = (date or "")[:10]
-    if len(date) == 10 and date[4] == "-" and date[7] == "-":
-        return f"{date}T00:00:00Z"
-    return "1970-01-01T00:00:00Z"
+    day = real_date(date)  # `2026-02-30` is not a date: never published as one
+    return f"{day}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
 
 
 def atom_feed(pages: list[Page], site_title: str, *, limit: int = 100) -> str:

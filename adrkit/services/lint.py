@@ -13,9 +13,9 @@ from typing import Callable, Iterable
 from adrkit.storage.datafile import read_data
 from adrkit.core.errors import AdrkitError
 from adrkit.core.status_rules import REVERSE_RELS
-from adrkit.core.decision import STATUSES, parse_filename
+from adrkit.core.decision import STATUSES, parse_filename, real_date
 from adrkit.formats.notebook import cell_text, load_template, sections_of
-from adrkit.storage.log import DecisionLog, Record
+from adrkit.storage.log import ConflictMarkers, DecisionLog, Record
 
 __all__ = ["Finding", "lint_log", "CHECKS"]
 
@@ -71,8 +71,22 @@ def check_status(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
                           "successor-but-not-superseded")
 
 
+def check_dates(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    """A date that is not on the calendar (`2026-02-30`) is never published as a date."""
+    for rec in records:
+        d = rec.decision
+        if d.date and real_date(d.date) is None:
+            yield Finding(_name(rec), "date", f"'{d.date}' is not a date of the calendar",
+                          "write it as YYYY-MM-DD, e.g. 2026-02-28", "bad-date")
+        for i, change in enumerate(d.status_history, start=1):
+            if change.date and real_date(change.date) is None:
+                yield Finding(_name(rec), f"status-history ({i})", f"'{change.date}' is not a date of the calendar",
+                              "write it as YYYY-MM-DD, e.g. 2026-02-28", "bad-date")
+
+
 def check_references(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     by_stem = {r.decision.stem: r for r in records}
+    unreadable = _unreadable_stems(records, log)  # reported as unreadable, not as missing
     for rec in records:
         d = rec.decision
         refs = [("supersedes", t) for t in d.supersedes] + [("superseded-by", t) for t in d.superseded_by]
@@ -80,7 +94,7 @@ def check_references(records: list[Record], log: DecisionLog) -> Iterable[Findin
         for field, target in refs:
             if target == d.stem:
                 yield Finding(_name(rec), field, "links to itself", "remove the entry", "self-link")
-            elif target not in by_stem:
+            elif target not in by_stem and target not in unreadable:
                 yield Finding(_name(rec), field, f"'{target}' is not a decision in {log.dir.name}/",
                               "fix the target's file stem or remove the entry", "dangling-link")
 
@@ -178,8 +192,15 @@ def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iter
                           "'note: ...'", "front-matter-comment", "warning")
 
 
+def _unreadable_stems(records: list[Record], log: DecisionLog) -> set[str]:
+    """Stems of the record files that exist but did not read (a notebook a git merge
+    left with conflict markers, say); lint reports them once, as unreadable."""
+    read = {r.path.name for r in records}
+    return {p.stem for p in log.record_paths() if p.name not in read}
+
+
 def check_data_files(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
-    stems = {r.decision.stem for r in records}
+    stems = {r.decision.stem for r in records} | _unreadable_stems(records, log)
     for path in sorted(log.dir.glob("*.yaml")):
         if not parse_filename(path.name):
             continue
@@ -223,15 +244,17 @@ def _validate_tables(path: Path, data: dict) -> Iterable[Finding]:
                               "fix the data or remove the table", "bad-data")
 
 
-CHECKS = (check_duplicate_numbers, check_status, check_references, check_two_sided,
+CHECKS = (check_duplicate_numbers, check_status, check_dates, check_references, check_two_sided,
           check_cycles, check_sections, check_front_matter_comments, check_data_files)
 
 
 def lint_log(log: DecisionLog) -> list[Finding]:
-    """Every finding over the log, unreadable files first, then per check."""
+    """Every finding over the log, unreadable files first, then per check. A record
+    holding git conflict markers gets that one finding ('merge-conflict'), and links
+    to it are not called dangling."""
     records, problems = log.load_all()
     findings = [Finding(Path(p.path or log.dir).name, p.where or "file", p.message, p.fix or "fix the file",
-                        "unreadable") for p in problems]
+                        "merge-conflict" if isinstance(p, ConflictMarkers) else "unreadable") for p in problems]
     for path in sorted(log.dir.glob("*.ipynb")):
         if path.is_dir():
             findings.append(Finding(path.name, "file", "is a folder named like a notebook",

@@ -177,7 +177,8 @@ class DecisionLog:
         from adrkit.storage import journal
 
         site = self.config.root / self.config.site_out
-        journal.sweep_folders(site.parent, (f".{site.name}.building-", f".{site.name}.old-"))
+        left = (f".{site.name}.building-",) + ((f".{site.name}.old-",) if site.is_dir() else ())
+        journal.sweep_folders(site.parent, left)
         if not journal.pending(self.dir):
             return
         try:

@@ -294,7 +294,7 @@ def slugify(title: str, *, max_length: int = 60, max_bytes: int | None = None) -
         cat = unicodedata.category(ch)
         if cat[0] in "LN":
             out.append(ch)
-        elif cat == "Mn" and out:  # combining marks stay with their letter
+        elif cat == "Mn" and out and out[-1] != "-":  # combining marks stay with their letter
             out.append(ch)
         else:
             out.append("-")

@@ -577,11 +577,11 @@ def write_all(changes: Mapping[Path, bytes | str | None], renames: Iterable[tupl
     if not paths:
         return
     held = lock.current_folder()
-    everything_inside = held is not None and all(
-        _inside(os.path.realpath(p.parent), str(held)) for p in paths)
-    folder = held if held is not None else _common_folder(paths)
     if root is None:
+        everything_inside = held is not None and all(
+            _inside(os.path.realpath(p.parent), str(held)) for p in paths)
         root = held if everything_inside else _common_folder(paths)
+    folder = held if held is not None else Path(root)
     with lock.log_lock(folder) as locked:
         try:
             todo = plan(items, moves, wanted, Path(root))

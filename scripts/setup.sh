@@ -37,7 +37,7 @@ apt_install() {  # apt_install PKG...: install what is missing; report, don't fa
 debs=(graphviz)
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || debs+=("python3-venv")
 if [ "$want_test" = 1 ]; then
-  debs+=(chromium adr-tools git)
+  debs+=(chromium adr-tools git strace)  # strace: the crash tests kill commands at chosen system calls
   command -v npm >/dev/null 2>&1 || debs+=(nodejs npm)
 fi
 apt_install "${debs[@]}"

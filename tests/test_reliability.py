@@ -125,12 +125,30 @@ def test_leftovers_of_killed_single_file_writes_and_builds_are_cleaned(cli, log,
     staging = tmp_path / ".site.building-abc123"
     (staging / "sub").mkdir(parents=True)
     (staging / "sub" / "index.html").write_text("half a site", encoding="utf-8")
+    os.utime(staging, (0, 0))  # killed a while ago
+    fresh = tmp_path / ".site.building-def456"  # a build that is only starting
+    fresh.mkdir()
     unrelated = log / ".notes.tmp"
     unrelated.write_text("mine", encoding="utf-8")
     r = cli("list")
     assert r.code == 0, r.err
     assert hidden(log) == [".notes.tmp"]
-    assert not staging.exists()
+    assert not staging.exists() and fresh.exists()
+
+
+def test_a_running_builds_staging_folder_is_left_alone(tmp_path):
+    from adrkit.storage.leftovers import claim_folder, sweep_folders
+
+    staging = tmp_path / ".site.building-live"
+    staging.mkdir()
+    os.utime(staging, (0, 0))
+    fd = claim_folder(staging)
+    try:
+        assert sweep_folders(tmp_path, [".site.building-"]) == []
+        assert staging.exists()
+    finally:
+        os.close(fd)
+    assert sweep_folders(tmp_path, [".site.building-"]) == [staging]
 
 
 def test_a_live_writers_temporary_file_is_left_alone(cli, log):

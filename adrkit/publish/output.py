@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from adrkit.storage.atomic import UMASK
-from adrkit.storage.journal import claim_folder
+from adrkit.storage.leftovers import claim_folder
 from adrkit.core.errors import UsageError
 
 __all__ = ["SiteWriter", "MARKER", "check_out_dir"]

@@ -8,13 +8,17 @@ holding the log's lock (`adrkit.storage.lock`) throughout:
    is a folder;
 2. intent: write `.adrkit-journal.json` in the locked folder, listing every target
    with the hash of its old and new content, the temporary file that will hold the
-   new content and the backup name that will hold the old one; fsync it and its
-   folder. Nothing else has been touched yet;
-3. stage: write every new content to its temporary file and fsync it (and the folders);
+   new content and the backup name that will hold the old one, and fsync it. Nothing
+   else has been touched yet;
+3. stage: write every new content to its temporary file and fsync it, then fsync the
+   folders, which makes the journal's name durable before the first rename;
 4. apply: per file, keep the old content under its backup name (a hard link), then
    rename the new content into place; a new file is published only if its name is
    still free; a deleted file is renamed to its backup;
 5. finish: fsync the folders, remove the backups, remove the journal.
+
+A change of one file needs no journal (its rename is all or nothing): it is staged,
+checked and renamed into place directly.
 
 `recover` runs whenever the lock is taken. If a journal is there, its writer died.
 When any target already holds its new content, the change passed its point of no
@@ -22,17 +26,14 @@ return, so recovery rolls it forward from the staged files; otherwise it rolls b
 (nothing was replaced yet), the way SQLite replays or discards its journal. Either way
 the temporary and backup files of the journal are removed, then the journal. Files a
 person changed after the crash are never overwritten: they are left as found, and the
-note names them. Leftover temporary files of single-file writes that died
-(`.NNNN-slug.ipynb.XXXXXXXX.tmp`) are removed when nobody holds them, and so are the
-staging folders of killed site builds (see `claim_folder`).
+note names them. What killed single-file writes left is removed too
+(`adrkit.storage.leftovers`).
 """
 from __future__ import annotations
 
 import errno
 import json
 import os
-import re
-import shutil
 import socket
 import sys
 from contextlib import contextmanager
@@ -41,20 +42,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from adrkit.core.errors import AdrkitError, ConflictError
-from adrkit.storage import atomic, lock
+from adrkit.storage import atomic, leftovers, lock
 from adrkit.storage.atomic import fsync_dir, remove_quietly, sha256, temp_name
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-__all__ = ["JOURNAL_NAME", "Change", "Transaction", "plan", "write_all", "recover", "pending",
-           "claim_folder", "sweep_folders", "JournalError"]
+__all__ = ["JOURNAL_NAME", "Change", "Transaction", "plan", "write_all", "recover", "pending", "JournalError"]
 
 JOURNAL_NAME = ".adrkit-journal.json"
 FORMAT = 1
-_STRAY = re.compile(r"^\.(?:\d+-.+\.(?:ipynb|yaml)|\.adrkit-journal\.json)\.[0-9a-z_]{8}\.(?:tmp|bak)$")
 
 Notify = Callable[[str], None]
 
@@ -214,9 +208,9 @@ class Transaction:
             raise
         staged.close()
         self._journal_written = True
-        fsync_dir(self.folder)
 
-    # 3. stage
+    # 3. stage; then the names of the journal, the staged files and the new folders
+    # are made durable together (one fsync per folder), before the first rename
     def stage(self) -> None:
         for folder in self.folders:
             folder.mkdir()
@@ -224,7 +218,8 @@ class Transaction:
             if c.data is not None:
                 with _about(c):
                     atomic.stage(c.path, c.data, mode=c.mode, hold=False, tmp=c.tmp).close()
-        for folder in {c.path.parent for c in self.changes if c.tmp}:
+        named = {self.folder} | {c.path.parent for c in self.changes if c.tmp} | {f.parent for f in self.folders}
+        for folder in named:
             fsync_dir(folder)
 
     # 4. apply
@@ -233,7 +228,8 @@ class Transaction:
             with _about(c):
                 _apply(c)
 
-    # 5. finish
+    # 5. finish: once the renames are durable the journal may go (if its removal is
+    # lost to a power cut, recovery finds every file new and only cleans up)
     def finish(self) -> None:
         for folder in {c.path.parent for c in self.changes}:
             fsync_dir(folder)
@@ -241,7 +237,6 @@ class Transaction:
             if c.backup is not None:  # every staged file was renamed into place
                 remove_quietly(c.backup)
         remove_quietly(self.journal)
-        fsync_dir(self.folder)
 
     def run(self) -> None:
         try:
@@ -333,7 +328,10 @@ def _apply(c: Change) -> None:
         return
     assert c.backup is not None
     if c.deletes:
-        os.rename(c.path, c.backup)
+        try:
+            os.rename(c.path, c.backup)
+        except FileNotFoundError:
+            _check(c.shown, c.old, None)
         found = sha256(_current(c.backup))
         if found != c.old:
             os.rename(c.backup, c.path)
@@ -343,6 +341,8 @@ def _apply(c: Change) -> None:
     if not os.path.lexists(c.backup):
         try:
             os.link(c.path, c.backup, follow_symlinks=False)
+        except FileNotFoundError:
+            _check(c.shown, c.old, None)
         except OSError as exc:
             if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
                 raise
@@ -446,7 +446,7 @@ def recover(folder: Path, *, notify: Notify | None = None) -> str | None:
     journal = folder / JOURNAL_NAME
     if os.path.lexists(journal):
         note = _recover_journal(journal)
-    _sweep_strays(folder)
+    leftovers.sweep_strays(folder)
     if note and notify is not None:
         notify(note)
     return note
@@ -485,79 +485,10 @@ def pending(folder: Path) -> bool:
     after a dead one)."""
     try:
         with os.scandir(folder) as it:
-            return any(e.name in (JOURNAL_NAME, lock.LOCK_NAME) or _STRAY.match(e.name) for e in it
+            return any(e.name in (JOURNAL_NAME, lock.LOCK_NAME) or leftovers.is_stray(e.name) for e in it
                        if e.name.startswith("."))
     except OSError:
         return False
-
-
-def _unheld(path: Path) -> bool:
-    """Whether nobody holds the advisory lock on `path` (its writer is gone);
-    keeps no lock."""
-    if fcntl is None:  # pragma: no cover - Windows: an open file cannot be removed anyway
-        return True
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return True
-
-
-def _sweep_strays(folder: Path) -> None:
-    try:
-        names = [e.name for e in os.scandir(folder) if e.name.startswith(".") and _STRAY.match(e.name)
-                 and e.is_file(follow_symlinks=False)]
-    except OSError:
-        return
-    for name in names:
-        path = folder / name
-        if _unheld(path):
-            _remove(path)
-
-
-# --- staging folders (site builds) ---------------------------------------------------------
-
-def claim_folder(path: Path) -> int | None:
-    """Hold an advisory lock on a staging folder for as long as the returned handle
-    is open (close it with `os.close`), so `sweep_folders` knows it is in use."""
-    if fcntl is None:  # pragma: no cover - Windows
-        return None
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def sweep_folders(parent: Path, prefixes: Iterable[str]) -> list[Path]:
-    """Remove the staging folders under `parent` whose names start with one of
-    `prefixes` and that nobody holds (their build was killed)."""
-    removed = []
-    prefixes = tuple(prefixes)
-    try:
-        entries = [e for e in os.scandir(parent) if e.name.startswith(prefixes)
-                   and e.is_dir(follow_symlinks=False)]
-    except OSError:
-        return removed
-    for entry in entries:
-        fd = claim_folder(Path(entry.path))
-        if fd is None and fcntl is not None:
-            continue
-        try:
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed.append(Path(entry.path))
-        finally:
-            if fd is not None:
-                os.close(fd)
-    return removed
 
 
 # --- the entry point ------------------------------------------------------------------------
@@ -585,10 +516,39 @@ def write_all(changes: Mapping[Path, bytes | str | None], renames: Iterable[tupl
     with lock.log_lock(folder) as locked:
         try:
             todo = plan(items, moves, wanted, Path(root))
-            if todo:
+            if len(todo) == 1:
+                with _about(todo[0]):
+                    _single(todo[0])
+            elif todo:
                 Transaction(locked, todo, label).run()
         except OSError as exc:
             raise _named(exc, items, moves) from exc
+
+
+def _single(c: Change) -> None:
+    """One file: a rename is all or nothing already, so no journal is needed. The
+    staged file is locked while it exists (leftovers tells it from a killed run's)."""
+    if c.deletes:
+        _check(c.shown, c.old, sha256(_current(c.path)))
+        os.unlink(c.path)
+    else:
+        staged = atomic.stage(c.path, c.data, mode=c.mode)  # type: ignore[arg-type]
+        try:
+            if c.creates:
+                try:
+                    atomic.publish_new(staged.path, c.path)
+                except FileExistsError:
+                    raise ConflictError("appeared while this command was writing (another program created it)",
+                                        path=c.shown, fix="run the command again")
+            else:
+                _check(c.shown, c.old, sha256(_current(c.path)))
+                os.replace(staged.path, c.path)
+        except BaseException:
+            staged.discard()
+            raise
+        staged.close()
+    atomic.count_write()
+    fsync_dir(c.path.parent)
 
 
 def _named(exc: OSError, items: Mapping[Path, bytes | None], moves: list[tuple[Path, Path]]) -> OSError:

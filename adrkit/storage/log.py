@@ -174,11 +174,11 @@ class DecisionLog:
         (temporary files, the staging folders of a killed site build). Waits for a
         writer that is still at work. On a log that cannot be written, says what is
         pending instead."""
-        from adrkit.storage import journal
+        from adrkit.storage import journal, leftovers
 
         site = self.config.root / self.config.site_out
         left = (f".{site.name}.building-",) + ((f".{site.name}.old-",) if site.is_dir() else ())
-        journal.sweep_folders(site.parent, left)
+        leftovers.sweep_folders(site.parent, left)
         if not journal.pending(self.dir):
             return
         try:

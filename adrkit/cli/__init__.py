@@ -14,6 +14,7 @@ import sys
 from typing import Sequence
 
 from adrkit.about import __version__
+from adrkit.cli.common import say
 from adrkit.core.errors import AdrkitError
 from adrkit.formats.notebook import skip_slow_imports
 
@@ -58,15 +59,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = args.func(args)
     except AdrkitError as exc:
-        print(f"adrkit: error: {exc}", file=sys.stderr)
+        say(f"adrkit: error: {exc}")
         return exc.exit_code
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:  # a file system refusal: name the file and the reason
         where = exc.filename or ""
-        print(f"adrkit: error: {where}{': ' if where else ''}{exc.strerror or exc}; "
-              "check the path and its permissions", file=sys.stderr)
+        say(f"adrkit: error: {where}{': ' if where else ''}{exc.strerror or exc}; "
+            "check the path and its permissions")
         return 1
     except KeyboardInterrupt:
         print("adrkit: interrupted", file=sys.stderr)

@@ -1,4 +1,9 @@
-"""Helpers shared by the command modules: the date, the log, output."""
+"""Helpers shared by the command modules: the date, the log, output.
+
+Whatever goes to the terminal through `say` has its control characters escaped
+(`adrkit.core.text.terminal_text`): a message quotes file names, titles and link
+targets, and one of them must not clear the screen or set the window title.
+"""
 from __future__ import annotations
 
 import datetime as _dt
@@ -8,6 +13,7 @@ import sys
 from typing import Any
 
 from adrkit.core.errors import UsageError
+from adrkit.core.text import terminal_text
 from adrkit.storage.log import DecisionLog, find_log
 
 __all__ = ["today", "log_of", "emit_json", "say"]
@@ -34,5 +40,5 @@ def emit_json(data: Any) -> None:
 
 
 def say(message: str) -> None:
-    """Human chatter goes to stderr; stdout is for data."""
-    print(message, file=sys.stderr)
+    """Human chatter goes to stderr, control characters escaped; stdout is for data."""
+    print(terminal_text(message, newlines=True), file=sys.stderr)

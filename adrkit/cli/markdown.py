@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from adrkit.cli.common import emit_json, log_of, say
@@ -73,7 +72,7 @@ def cmd_import(args) -> int:
         if args.json:
             emit_json({**exc.report.to_dict(), "errors": exc.problems})
         for problem in exc.problems[1:]:
-            print(f"adrkit: error: {problem}", file=sys.stderr)
+            say(f"adrkit: error: {problem}")
         raise
     for file in report.files:
         for note in file.notes:

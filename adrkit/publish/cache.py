@@ -56,11 +56,14 @@ def _dist_version(name: str) -> str:
         return "-"
 
 
-def page_key(notebook: bytes, data: bytes | None, *, execute: bool, guide: str | None = None) -> str:
+def page_key(notebook: bytes, data: bytes | None, *, execute: bool, guide: str | None = None,
+             output_limit: int | None = None) -> str:
     """The cache key of a page; a guide's key also holds the decision folder as seen
-    from the guide (its links depend on it)."""
+    from the guide (its links depend on it); `output_limit` is the largest output kept."""
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(b"execute" if execute else b"stored")
+    if output_limit is not None:
+        digest.update(f"output limit {output_limit}".encode())
     if guide is not None:
         digest.update(b"guide\0" + guide.encode("utf-8"))
     digest.update(hashlib.sha256(notebook).digest())

@@ -19,6 +19,7 @@ from adrkit.core.errors import AdrkitError, ConflictError, FormatError, NotFound
 from adrkit.formats.notebook import dumps_notebook, read_decision, set_front_matter
 from adrkit.storage.atomic import create_new, write_all, write_atomic
 from adrkit.storage.config import CONFIG_NAME, DEFAULT_DIR, Config, find_config
+from adrkit.storage.paths import real_file_inside
 
 __all__ = ["Record", "DecisionLog", "find_log", "init_log"]
 
@@ -44,11 +45,13 @@ class DecisionLog:
 
     # --- discovery ----------------------------------------------------------------
     def record_paths(self) -> list[Path]:
-        """Every `NNNN-slug.ipynb` in the log, in number then name order."""
+        """Every `NNNN-slug.ipynb` in the log, in number then name order; a symbolic
+        link to a file outside the log is not a record of it (`real_file_inside`)."""
         found = []
         with os.scandir(self.dir) as it:
             for entry in it:
-                if entry.name.endswith(".ipynb") and entry.is_file():
+                if entry.name.endswith(".ipynb") and entry.is_file() \
+                        and (not entry.is_symlink() or real_file_inside(Path(entry.path), self.dir)):
                     parsed = parse_filename(entry.name)
                     if parsed:
                         found.append((parsed[0], entry.name))

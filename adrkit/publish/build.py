@@ -210,6 +210,7 @@ def _discover_guides(log: DecisionLog, folders: list[Path], state: _State) -> li
         guide_log = Path(os.path.relpath(log.dir.resolve(), folder.resolve())).as_posix()
         try:
             paths = guide_notebooks(folder, records)
+            state.report.warnings.extend(unpublishable_records(folder, guides=True))
         except OSError as exc:
             state.report.warnings.append(Problem("unreadable", f"cannot be listed: {exc.strerror}", str(folder)))
             continue

@@ -23,7 +23,8 @@ __all__ = ["PageCache", "page_key", "code_fingerprint", "CACHE_FORMAT"]
 CACHE_FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Files whose content changes what a converted body looks like.
-_BODY_SOURCES = ("publish/prepare.py", "publish/sanitize.py", "publish/convert.py",
+_BODY_SOURCES = ("publish/prepare.py", "publish/sanitize.py", "publish/files.py", "publish/convert.py",
+                 "formats/notebook.py",
                  "publish/renders.py", "publish/guides.py", "tradeoff.py", "requestflow.py",
                  "render/__init__.py", "render/graphviz.py", "render/diagrams.py", "datafile.py",
                  "notebook_io.py")

@@ -279,15 +279,18 @@ def publish_logo(config: Any, writer: Any) -> tuple[str | None, list[Problem]]:
 
 # --- records that are not files of the log -------------------------------------------------
 
-def unpublishable_records(log_dir: Path) -> list[Problem]:
-    """Warnings for `NNNN-*.ipynb` entries of the log that are symbolic links to a
-    file that does not exist or lies outside the log (neither is read)."""
+def unpublishable_records(folder: Path, *, guides: bool = False) -> list[Problem]:
+    """Warnings for the notebooks of `folder` that are symbolic links to a file that
+    does not exist or lies outside `folder` (neither is read): `NNNN-*.ipynb` records
+    of a decision folder, or with `guides` any visible `*.ipynb` of a guides folder."""
     problems = []
-    with os.scandir(log_dir) as entries:
+    what = "guides folder" if guides else "decision folder"
+    with os.scandir(folder) as entries:
         links = sorted(e.name for e in entries
-                       if e.name.endswith(".ipynb") and parse_filename(e.name) and e.is_symlink())
+                       if e.name.endswith(".ipynb") and e.is_symlink()
+                       and (parse_filename(e.name) if not guides else not e.name.startswith(".")))
     for name in links:
-        path = log_dir / name
+        path = folder / name
         try:
             target = os.readlink(path)
         except OSError:
@@ -296,8 +299,8 @@ def unpublishable_records(log_dir: Path) -> list[Problem]:
             problems.append(Problem(
                 "unreadable", f"is a symbolic link to '{target}', which does not exist, so it is not published",
                 str(path), fix="restore the file it points to or remove the link"))
-        elif real_file_inside(path, log_dir) is None:
+        elif real_file_inside(path, folder) is None:
             problems.append(Problem(
-                "unreadable", f"is a symbolic link to '{target}', outside the decision folder, so it is not "
-                "read or published", str(path), fix="move the notebook into the decision folder"))
+                "unreadable", f"is a symbolic link to '{target}', outside the {what}, so it is not "
+                "read or published", str(path), fix=f"move the notebook into the {what}"))
     return problems

@@ -102,7 +102,8 @@ _STREAMS = ("stdout", "stderr")
 def repair_notebook(nb: dict[str, Any]) -> list[tuple[str, str]]:
     """Repair in place, in memory, what nbformat's schema refuses but no content depends
     on: a missing, malformed or repeated cell id, a missing or malformed
-    `execution_count`, an output without its `metadata`, a stream without its name.
+    `execution_count`, an output without its `metadata`, a stream without its name,
+    and text that cannot be written as UTF-8 (a lone surrogate becomes U+FFFD).
     Returns (place, what was repaired) for each repair, e.g. ('cell 3', "has the id
     'a b', which is not valid ...; it is read as 'cell-3'"). Run after `loads_notebook`."""
     repairs: list[tuple[str, str]] = []
@@ -114,11 +115,38 @@ def repair_notebook(nb: dict[str, Any]) -> list[tuple[str, str]]:
     seen: set[str] = set()
     for i, cell in enumerate(nb["cells"], start=1):
         where = f"cell {i}"
+        if _has_surrogate(cell):
+            nb["cells"][i - 1] = cell = _without_surrogates(cell)
+            repairs.append((where, "holds text that is not Unicode (a lone surrogate, from a '\\ud800' "
+                                   "escape); it is read as U+FFFD"))
         if ids or "id" in cell:
             repairs.extend((where, msg) for msg in _repair_id(cell, i, seen))
         if cell.get("cell_type") == "code":
             repairs.extend((where, msg) for msg in _repair_code(cell))
     return repairs
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 def _repair_id(cell: dict[str, Any], number: int, seen: set[str]) -> list[str]:
@@ -158,7 +186,7 @@ def _repair_code(cell: dict[str, Any]) -> list[str]:
             fixed.append(f"has a {kind} output without metadata; it is read as empty")
         if kind == "execute_result":
             value = out.get("execution_count")
-            if not (value is None or (type(value) is int and value >= 0)):
+            if "execution_count" not in out or not (value is None or (type(value) is int and value >= 0)):
                 out["execution_count"] = None
                 fixed.append("has a result without a valid execution_count; it is read as none")
         if kind == "stream" and out.get("name") not in _STREAMS:

@@ -79,7 +79,7 @@ _ACTIVE = {".html": "an HTML file", ".htm": "an HTML file", ".xhtml": "an XHTML 
            ".mhtml": "a web archive", ".xml": "an XML file", ".xsl": "an XSL style sheet",
            ".xslt": "an XSL style sheet", ".svgz": "a compressed SVG file", ".js": "a script",
            ".mjs": "a script", ".cjs": "a script", ".wasm": "a WebAssembly module",
-           ".css": "a style sheet", ".pdf": "a PDF (which can hold scripts and forms)",
+           ".css": "a style sheet", ".pdf": "a PDF (it can hold scripts and forms)",
            ".swf": "a Flash file", ".jar": "a Java archive", ".hta": "an HTML application",
            ".rss": "a feed (XML)", ".atom": "a feed (XML)", ".rdf": "an XML file", ".vtt": "a WebVTT file"}
 # The site's own files: pages, assets, the feed and the machine-readable outputs.
@@ -108,10 +108,10 @@ def refusal(rel: str) -> str | None:
     if suffix in PUBLISHED:
         return None
     if suffix in _ACTIVE:
-        return f"is {_ACTIVE[suffix]}, which can run code or load other files when opened"
+        return f"is {_ACTIVE[suffix]}, a type that can run code or load other files when opened"
     if not suffix:
         return "has no file name extension, so a browser would guess its type"
-    return f"is of a type ({suffix}) the site does not publish"
+    return f"is of a type ({suffix}) that is not on the site's list of inert files"
 
 
 def content_type(name: str) -> str:
@@ -165,7 +165,7 @@ def _verdict(folder: Path, rel: str) -> tuple[str | None, str, bytes | None, Pat
         except OSError as exc:
             return f"cannot be read: {exc.strerror}", "unreadable", None, None
         if _MARKUP.match(head):
-            return "starts like an HTML or XML document, which a browser may run", "unpublished-file", None, None
+            return "starts like an HTML or XML document, which a browser may run as one", "unpublished-file", None, None
     return None, "", None, real
 
 
@@ -279,6 +279,14 @@ def publish_logo(config: Any, writer: Any) -> tuple[str | None, list[Problem]]:
 
 # --- records that are not files of the log -------------------------------------------------
 
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def unpublishable_records(folder: Path, *, guides: bool = False) -> list[Problem]:
     """Warnings for the notebooks of `folder` that are symbolic links to a file that
     does not exist or lies outside `folder` (neither is read): `NNNN-*.ipynb` records
@@ -286,9 +294,12 @@ def unpublishable_records(folder: Path, *, guides: bool = False) -> list[Problem
     problems = []
     what = "guides folder" if guides else "decision folder"
     with os.scandir(folder) as entries:
-        links = sorted(e.name for e in entries
-                       if e.name.endswith(".ipynb") and e.is_symlink()
-                       and (parse_filename(e.name) if not guides else not e.name.startswith(".")))
+        names = [e.name for e in entries if e.name.endswith(".ipynb")
+                 and (parse_filename(e.name) if not guides else not e.name.startswith("."))]
+    for name in sorted(n for n in names if not _utf8(n)):
+        problems.append(Problem("unreadable", "has a file name that is not UTF-8, so it is not published",
+                                str(folder / name), fix="rename it"))
+    links = sorted(n for n in names if _utf8(n) and (folder / n).is_symlink())
     for name in links:
         path = folder / name
         try:

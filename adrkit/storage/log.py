@@ -36,6 +36,15 @@ class Record:
         return self.path.with_suffix(".yaml")
 
 
+def _utf8(name: str) -> bool:
+    """False for a file name that is not UTF-8 (its bytes come back as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class DecisionLog:
     """The folder of decision notebooks, and operations over all of it."""
 
@@ -46,11 +55,12 @@ class DecisionLog:
     # --- discovery ----------------------------------------------------------------
     def record_paths(self) -> list[Path]:
         """Every `NNNN-slug.ipynb` in the log, in number then name order; a symbolic
-        link to a file outside the log is not a record of it (`real_file_inside`)."""
+        link to a file outside the log is not a record of it (`real_file_inside`), nor
+        is a file whose name is not UTF-8 (the build warns about both)."""
         found = []
         with os.scandir(self.dir) as it:
             for entry in it:
-                if entry.name.endswith(".ipynb") and entry.is_file() \
+                if entry.name.endswith(".ipynb") and _utf8(entry.name) and entry.is_file() \
                         and (not entry.is_symlink() or real_file_inside(Path(entry.path), self.dir)):
                     parsed = parse_filename(entry.name)
                     if parsed:

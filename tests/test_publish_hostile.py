@@ -314,7 +314,7 @@ from adrkit.core.text import BIDI_CONTROLS, clean_text, display_text, terminal_t
 from adrkit.publish.files import PUBLISHED, content_type, refusal  # noqa: E402
 from adrkit.publish.report import Problem  # noqa: E402
 from adrkit.publish.svgfile import SvgRefused, clean_svg_file  # noqa: E402
-from hostile_site import ATTACK, BIDI, CONTROL, EVIL_SVG, FILES, PNG, SECRET, hostile_site  # noqa: E402
+from hostile_site import FILES, PNG, SECRET, hostile_site  # noqa: E402
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
@@ -463,8 +463,6 @@ def test_page_content_cannot_cover_the_chrome_and_a_status_adds_no_class(hostile
         for cls in el.attrs.get("class", "").split():
             assert re.fullmatch(r"[A-Za-z0-9_-]+", cls), cls
             assert cls not in ("evil", "onmouseover"), cls
-    assert "onmouseover" not in "".join(e.attrs.get("class", "") for e in every.elements
-                                        if "badge" not in e.attrs.get("class", "")) or True
     badge = [e for e in every.find("span") if "badge" in e.attrs.get("class", "")][0]
     assert len(badge.attrs["class"].split()) == 2  # "badge status-<one token>"
 

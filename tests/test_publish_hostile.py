@@ -713,3 +713,13 @@ def test_serve_refuses_odd_paths_without_a_traceback(served, path, expected, cap
     if expected != 200:
         assert b"Index of" not in body and b"adrkit build" not in body
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_list_show_and_json_output_escape_control_characters(hostile, cli):
+    root, _, _ = hostile
+    for args in (("list",), ("show", "10"), ("list", "--json"), ("show", "10", "--json")):
+        res = cli(*args, cwd=root)
+        assert res.code == 0, res.err
+        raw = set(res.out) & ({"\x1b", "\x07", "\x9b", "\x00"} | BIDI_CONTROLS)
+        assert not raw, (args, raw)
+    assert json.loads(cli("show", "10", "--json", cwd=root).out)["title"].startswith("Every field")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import sys
 from typing import Any
 
@@ -16,7 +17,10 @@ from adrkit.core.errors import UsageError
 from adrkit.core.text import terminal_text
 from adrkit.storage.log import DecisionLog, find_log
 
-__all__ = ["today", "log_of", "emit_json", "say"]
+__all__ = ["today", "log_of", "emit_json", "emit", "say"]
+
+
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def today() -> str:
@@ -36,7 +40,16 @@ def log_of(args: Any) -> DecisionLog:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """`data` as JSON on stdout; C1 controls and bidirectional overrides, which JSON
+    may carry raw, are written as escapes too."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    sys.stdout.write(_RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def emit(line: str) -> None:
+    """One line of text output on stdout, control characters escaped (a title must
+    not clear the screen or set the window title of whoever lists the log)."""
+    print(terminal_text(line))
 
 
 def say(message: str) -> None:

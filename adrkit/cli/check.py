@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from adrkit.cli.common import emit_json, log_of, say, text_arg
+from adrkit.cli.common import emit, emit_json, log_of, say, text_arg
 from adrkit.core.errors import UsageError
 
 __all__ = ["register"]
@@ -34,7 +34,7 @@ def cmd_lint(args) -> int:
         emit_json([f.to_dict() for f in findings])
     else:
         for f in findings:
-            print(f.line())
+            emit(f.line())
     count = len(list(log.record_paths()))
     say(f"{count} decision(s) checked, {len(findings)} finding(s)")
     return 1 if findings else 0

@@ -1,5 +1,11 @@
 """Helpers shared by the command modules: the date, the log (recovered first, locked
-for writing commands), text safe for a terminal, and output."""
+for writing commands), and output.
+
+Whatever goes to the terminal through `say`, `emit` and `note` has its control
+characters escaped (`adrkit.core.text.terminal_text`): a message quotes file names,
+titles and link targets, and one of them must not clear the screen or set the window
+title.
+"""
 from __future__ import annotations
 
 import datetime as _dt
@@ -11,26 +17,17 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from adrkit.core.errors import UsageError
+from adrkit.core.text import terminal_text
 from adrkit.storage.log import DecisionLog, find_log
 
-__all__ = ["today", "log_of", "writing", "emit_json", "say", "note", "term_safe", "text_arg"]
+__all__ = ["today", "log_of", "writing", "emit_json", "emit", "say", "note", "term_safe", "text_arg"]
 
-# C0 and C1 controls, DEL, the bidirectional controls (they reorder what follows on
-# the line, as in "Trojan Source"), and lone surrogates (bytes that were not UTF-8).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def _escape(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def term_safe(text: Any) -> str:
-    """`text` as it may be printed to a terminal: control characters (escape
-    sequences, newlines, tabs), bidirectional overrides and undecodable bytes are
-    shown as `\\x1b`, `\\u202e` escapes instead of acting on the terminal."""
-    return _UNSAFE.sub(_escape, str(text))
+    """`text` as it may be printed on one terminal line (see `terminal_text`)."""
+    return terminal_text(text)
 
 
 def text_arg(value: str, what: str) -> str:
@@ -73,13 +70,21 @@ def writing(log: DecisionLog) -> Iterator[DecisionLog]:
 
 
 def emit_json(data: Any) -> None:
+    """`data` as JSON on stdout; C1 controls and bidirectional overrides, which JSON
+    may carry raw, are written as escapes too."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    sys.stdout.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    sys.stdout.write(_RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def emit(line: str) -> None:
+    """One line of text output on stdout, control characters escaped (a title must
+    not clear the screen or set the window title of whoever lists the log)."""
+    print(terminal_text(line))
 
 
 def say(message: str) -> None:
-    """Human chatter goes to stderr; stdout is for data."""
-    print(term_safe(message), file=sys.stderr)
+    """Human chatter goes to stderr, control characters escaped; stdout is for data."""
+    print(terminal_text(message, newlines=True), file=sys.stderr)
 
 
 def note(message: str) -> None:

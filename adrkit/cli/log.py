@@ -8,7 +8,7 @@ from adrkit.services import operations
 from adrkit.core.decision import STATUSES
 from adrkit.formats.notebook import cell_text
 from adrkit.storage.log import init_log
-from adrkit.cli.common import emit_json, log_of, note, say, term_safe, today, writing
+from adrkit.cli.common import emit, emit_json, log_of, note, say, today, writing
 
 __all__ = ["register"]
 
@@ -121,7 +121,7 @@ def cmd_list(args) -> int:
     for r in chosen:
         d = r.decision
         tags = f"  [{', '.join(d.tags)}]" if d.tags else ""
-        print(term_safe(f"{d.label}  {d.status:<10}  {d.date or '-':<10}  {d.title}{tags}"))
+        emit(f"{d.label}  {d.status:<10}  {d.date or '-':<10}  {d.title}{tags}")
     return 0
 
 
@@ -145,17 +145,17 @@ def cmd_show(args) -> int:
         rows.append(("history", "; ".join(f"{c.status} {c.date}" for c in d.status_history)))
     if rec.data_path.exists():
         rows.append(("data", _rel(rec.data_path)))
-    print(term_safe(f"{d.label}. {d.title}"))
+    emit(f"{d.label}. {d.title}")
     for key, value in rows[:1] + rows[2:]:
         if value:
-            print(term_safe(f"  {key + ':':<17}{value}"))
+            emit(f"  {key + ':':<17}{value}")
     if sections:
         print("  sections:")
         for cell in rec.notebook["cells"][1:]:
             if cell.get("cell_type") == "markdown":
                 first = cell_text(cell).split("\n", 1)[0].strip()
                 if first.startswith("#"):
-                    print(term_safe(f"    {first}"))
+                    emit(f"    {first}")
     return 0
 
 

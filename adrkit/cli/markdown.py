@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from adrkit.cli.common import emit_json, log_of, note, say, writing
@@ -79,11 +78,11 @@ def cmd_import(args) -> int:
         if args.json:
             emit_json({**exc.report.to_dict(), "errors": exc.problems})
         for problem in exc.problems[1:]:
-            print(f"adrkit: error: {problem}", file=sys.stderr)
+            say(f"adrkit: error: {problem}")
         raise
     for file in report.files:
-        for note in file.notes:
-            say(f"{file.source}: {note.level}: {note.message}")
+        for item in file.notes:
+            say(f"{file.source}: {item.level}: {item.message}")
     if report.duplicates:
         say(f"{len(report.duplicates)} number(s) are used by more than one record; they were imported "
             "side by side: give each its own number with 'adrkit renumber REF N'")
@@ -109,8 +108,8 @@ def cmd_export(args) -> int:
     with writing(log):
         report = export_markdown(log, out, fmt=fmt, refs=args.refs, force=args.force)
     for stem, notes in sorted(report.notes.items()):
-        for note in notes:
-            say(f"{stem}: {note.level}: {note.message}")
+        for item in notes:
+            say(f"{stem}: {item.level}: {item.message}")
     if args.json:
         emit_json(report.to_dict())
     else:

@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from adrkit.core.status_rules import REVERSE_RELS
 from adrkit.core.decision import Decision, parse_filename
 from adrkit.core.dot import dot_attrs, dot_quote
+from adrkit.core.text import class_token
 
 __all__ = ["STATUS_STYLES", "graph_dot", "default_href"]
 
@@ -109,7 +110,7 @@ def graph_dot(decisions: Iterable[Decision], href: Callable[[Decision], str] = d
         tooltip = f"{d.label} {d.title} ({d.status}" + (f", {d.date})" if d.date else ")")
         attrs = {"label": _label(d), "URL": href(d), "target": "_top", "tooltip": tooltip,
                  "fillcolor": fill, "color": line, "style": "rounded,filled" + (f",{extra}" if extra else ""),
-                 "class": f"decision status-{d.status}"}
+                 "class": f"decision status-{class_token(d.status)}"}
         lines.append(f"  {_node_id(d.stem)} {dot_attrs(attrs)}")
     for stem in missing:
         fill, line, extra = _MISSING_STYLE

@@ -3,30 +3,25 @@
 Every label adrkit writes into DOT goes through here, so user text can never end a
 string, open a tag or become one of Graphviz's escapes (\\N, \\G, \\E); characters that
 are not text (controls, surrogates, noncharacters such as U+FFFF) are dropped, since
-Graphviz refuses the whole drawing for one of them.
+Graphviz refuses the whole drawing for one of them (the rule is `adrkit.core.text`'s).
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
+
+from adrkit.core.text import clean_text
 
 __all__ = ["FONT", "Html", "dot_quote", "dot_html", "dot_attrs", "text_only"]
 
 FONT = "Helvetica"
 
 
-def _is_text(ch: str) -> bool:
-    cp = ord(ch)
-    if 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE:
-        return False
-    return unicodedata.category(ch) not in ("Cc", "Cs")
-
-
 def text_only(text: Any, *, keep_newlines: bool = False) -> str:
-    """`text` without control characters, surrogates and noncharacters."""
-    raw = "" if text is None else str(text)
-    return "".join(ch for ch in raw if (keep_newlines and ch == "\n") or _is_text(ch))
+    """`text` without control characters (tab too; newlines kept with `keep_newlines`),
+    surrogates and noncharacters."""
+    out = clean_text(text).replace("\t", "")
+    return out if keep_newlines else out.replace("\n", "")
 
 
 def dot_quote(text: Any) -> str:

@@ -25,6 +25,7 @@ __all__ = [
     "Section",
     "Template",
     "loads_notebook",
+    "repair_notebook",
     "dumps_notebook",
     "front_matter_cell",
     "read_decision",
@@ -92,6 +93,106 @@ def _cell_problem(cell: Any) -> str | None:
             or not isinstance(meta.get("tags", []), list):
         return "has malformed metadata"
     return None
+
+
+_CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+_STREAMS = ("stdout", "stderr")
+
+
+def repair_notebook(nb: dict[str, Any]) -> list[tuple[str, str]]:
+    """Repair in place, in memory, what nbformat's schema refuses but no content depends
+    on: a missing, malformed or repeated cell id, a missing or malformed
+    `execution_count`, an output without its `metadata`, a stream without its name,
+    and text that cannot be written as UTF-8 (a lone surrogate becomes U+FFFD).
+    Returns (place, what was repaired) for each repair, e.g. ('cell 3', "has the id
+    'a b', which is not valid ...; it is read as 'cell-3'"). Run after `loads_notebook`."""
+    repairs: list[tuple[str, str]] = []
+    if not isinstance(nb.get("metadata"), dict):
+        nb["metadata"] = {}
+        repairs.append(("notebook", "the notebook's metadata is not an object; it is read as empty"))
+    minor = nb.get("nbformat_minor")
+    ids = isinstance(minor, int) and minor >= 5
+    seen: set[str] = set()
+    for i, cell in enumerate(nb["cells"], start=1):
+        where = f"cell {i}"
+        if _has_surrogate(cell):
+            nb["cells"][i - 1] = cell = _without_surrogates(cell)
+            repairs.append((where, "holds text that is not Unicode (a lone surrogate, from a '\\ud800' "
+                                   "escape); it is read as U+FFFD"))
+        if ids or "id" in cell:
+            repairs.extend((where, msg) for msg in _repair_id(cell, i, seen))
+        if cell.get("cell_type") == "code":
+            repairs.extend((where, msg) for msg in _repair_code(cell))
+    return repairs
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
+def _repair_id(cell: dict[str, Any], number: int, seen: set[str]) -> list[str]:
+    cid = cell.get("id")
+    if isinstance(cid, str) and _CELL_ID.match(cid) and cid not in seen:
+        seen.add(cid)
+        return []
+    new, n = f"cell-{number}", 2
+    while new in seen:
+        new, n = f"cell-{number}-{n}", n + 1
+    seen.add(new)
+    cell["id"] = new
+    if cid is None:
+        return [f"has no id; it is read as '{new}'"]
+    if isinstance(cid, str) and cid in seen - {new}:
+        return [f"repeats the id '{cid}' of an earlier cell; it is read as '{new}'"]
+    return [f"has the id {cid!r}, which is not valid (1-64 letters, digits, '-' or '_'); it is read "
+            f"as '{new}'"]
+
+
+def _repair_code(cell: dict[str, Any]) -> list[str]:
+    fixed = []
+    count = cell.get("execution_count")
+    if "execution_count" not in cell or not (count is None or (type(count) is int and count >= 0)):
+        cell["execution_count"] = None
+        fixed.append("has no valid execution_count; it is read as none")
+    outputs = cell.get("outputs")
+    if not isinstance(outputs, list):
+        cell["outputs"] = []
+        return fixed + ["has no list of outputs; it is read as having none"]
+    for out in outputs:
+        if not isinstance(out, dict):
+            continue
+        kind = out.get("output_type")
+        if kind in ("display_data", "execute_result") and not isinstance(out.get("metadata"), dict):
+            out["metadata"] = {}
+            fixed.append(f"has a {kind} output without metadata; it is read as empty")
+        if kind == "execute_result":
+            value = out.get("execution_count")
+            if "execution_count" not in out or not (value is None or (type(value) is int and value >= 0)):
+                out["execution_count"] = None
+                fixed.append("has a result without a valid execution_count; it is read as none")
+        if kind == "stream" and out.get("name") not in _STREAMS:
+            out["name"] = "stdout"
+            fixed.append("has a stream output without a valid name; it is read as stdout")
+    return fixed
 
 
 def dumps_notebook(nb: dict[str, Any]) -> str:

@@ -154,6 +154,9 @@ def load(text: str, *, path: Any = None, what: str = "", line_offset: int = 0,
     except RecursionError:
         raise FormatError(f"{label}is nested too deeply to read".strip(), path=path, where=what or None,
                           fix="flatten the YAML")
+    except UnicodeEncodeError:  # a lone surrogate, e.g. from a '\ud800' escape in notebook JSON
+        raise FormatError(f"{label}holds text that is not Unicode (a lone surrogate)".strip(), path=path,
+                          where=what or None, fix="remove the character from the text")
     try:
         _expanded_size(data, MAX_NODES, max(MAX_CHARS, 10 * len(text)))
     except ValueError as exc:
@@ -162,6 +165,9 @@ def load(text: str, *, path: Any = None, what: str = "", line_offset: int = 0,
     except RecursionError:
         raise FormatError(f"{label}is nested too deeply to read".strip(), path=path, where=what or None,
                           fix="flatten the YAML")
+    except UnicodeEncodeError:  # a lone surrogate, e.g. from a '\ud800' escape in notebook JSON
+        raise FormatError(f"{label}holds text that is not Unicode (a lone surrogate)".strip(), path=path,
+                          where=what or None, fix="remove the character from the text")
     return data
 
 

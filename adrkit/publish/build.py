@@ -29,10 +29,11 @@ from adrkit.core.errors import AdrkitError, UsageError
 from adrkit.core.decision import Decision, parse_filename
 from adrkit.formats.notebook import decision_from_notebook, load_template, loads_notebook
 from adrkit.storage.log import DecisionLog
-from adrkit.storage.paths import real_file_inside
 from adrkit.publish.cache import PageCache, code_fingerprint, page_key
 from adrkit.publish.guides import GUIDES_DIR, GuidePage, guide_notebooks, guide_slug
 from adrkit.publish.links import Page, SiteLinks
+from adrkit.publish.files import (check_linked_files, copy_linked_files, publish_logo, read_inside,
+                                  unpublishable_records)
 from adrkit.publish.output import SiteWriter, check_out_dir
 from adrkit.publish.report import BuildReport, Problem
 
@@ -154,7 +155,7 @@ def _manifest(text: str | None) -> dict[str, list[Any]]:
 
 def _discover(log: DecisionLog, options: BuildOptions, state: _State) -> list[_Source]:
     sources = []
-    _dangling_records(log, state)
+    state.report.warnings.extend(unpublishable_records(log.dir))
     for path in log.record_paths():
         number, slug = parse_filename(path.name)  # type: ignore[misc]
         try:
@@ -162,12 +163,9 @@ def _discover(log: DecisionLog, options: BuildOptions, state: _State) -> list[_S
         except OSError as exc:
             state.report.failures.append(Problem("unreadable", f"cannot be read: {exc.strerror}", str(path)))
             continue
-        data_path = path.with_suffix(".yaml")
-        try:
-            data = data_path.read_bytes()
-        except FileNotFoundError:
-            data = None
-        sources.append(_Source(path, number, slug, raw, data, page_key(raw, data, execute=options.execute)))
+        data = read_inside(path.with_suffix(".yaml"), log.dir)  # not through a link out of the log
+        sources.append(_Source(path, number, slug, raw, data, page_key(
+            raw, data, execute=options.execute, output_limit=log.config.site_max_output)))
     notebooks = {s.path.stem for s in sources}
     for data_path in sorted(log.dir.glob("*.yaml")):
         if parse_filename(data_path.name) and data_path.stem not in notebooks:
@@ -175,24 +173,6 @@ def _discover(log: DecisionLog, options: BuildOptions, state: _State) -> list[_S
                 "stale-data", "this data file belongs to no decision notebook", str(data_path),
                 fix="rename it to match its notebook or delete it"))
     return sources
-
-
-def _dangling_records(log: DecisionLog, state: _State) -> None:
-    """Warn about `NNNN-*.ipynb` symlinks whose target does not exist (`record_paths`
-    leaves them out, as they are not files)."""
-    with os.scandir(log.dir) as entries:
-        dangling = sorted(e.name for e in entries
-                          if e.name.endswith(".ipynb") and parse_filename(e.name)
-                          and e.is_symlink() and not os.path.exists(e.path))
-    for name in dangling:
-        path = log.dir / name
-        try:
-            target = os.readlink(path)
-        except OSError:
-            target = "?"
-        state.report.warnings.append(Problem(
-            "unreadable", f"is a symbolic link to '{target}', which does not exist, so it is not published",
-            str(path), fix="restore the file it points to or remove the link"))
 
 
 def guide_folders(log: DecisionLog, options: BuildOptions, warnings: list[Problem]) -> list[Path]:
@@ -230,6 +210,7 @@ def _discover_guides(log: DecisionLog, folders: list[Path], state: _State) -> li
         guide_log = Path(os.path.relpath(log.dir.resolve(), folder.resolve())).as_posix()
         try:
             paths = guide_notebooks(folder, records)
+            state.report.warnings.extend(unpublishable_records(folder, guides=True))
         except OSError as exc:
             state.report.warnings.append(Problem("unreadable", f"cannot be listed: {exc.strerror}", str(folder)))
             continue
@@ -245,7 +226,8 @@ def _discover_guides(log: DecisionLog, folders: list[Path], state: _State) -> li
                 slug, n = f"{base}-{n}", n + 1
             taken.add(slug)
             sources.append(_GuideSource(path, folder, slug, raw, guide_log,
-                                        page_key(raw, None, execute=False, guide=guide_log)))
+                                        page_key(raw, None, execute=False, guide=guide_log,
+                                                 output_limit=log.config.site_max_output)))
     return sources
 
 
@@ -264,7 +246,7 @@ def _guides_from_cache(sources: list[_GuideSource], cache: PageCache, state: _St
 
 
 def _guide_page(src: _GuideSource, converted: dict[str, Any]) -> GuidePage:
-    problems = []
+    problems = [Problem.from_dict(p).at(src.path) for p in converted.get("problems") or []]
     for dropped in converted.get("dropped") or []:
         problems.append(Problem("remote-image", f"image from another host left out: {dropped}",
                                 str(src.path), "text", "copy the image into the guides folder and link it"))
@@ -353,10 +335,12 @@ def _convert(log: DecisionLog, jobs: list[tuple[_Source, Decision, dict[str, Any
     from adrkit.publish.convert import POOL_THRESHOLD, Job, convert_all, worker_count
 
     work = [Job(stem=src.path.stem, path=str(src.path), raw=src.raw, data_path=str(src.path.with_suffix(".yaml")),
-                execute=options.execute, cwd=str(log.dir)) for src, _, _ in jobs]
+                execute=options.execute, cwd=str(log.dir), output_limit=log.config.site_max_output)
+            for src, _, _ in jobs]
     guides = {src.stem: src for src in guide_jobs or []}
     work += [Job(stem=src.stem, path=str(src.path), raw=src.raw, data_path="", cwd=str(src.folder),
-                 guide=True, guide_log=src.guide_log) for src in guides.values()]
+                 guide=True, guide_log=src.guide_log, output_limit=log.config.site_max_output)
+             for src in guides.values()]
     by_stem = {src.path.stem: (src, decision, entry) for src, decision, entry in jobs}
     total = len(work)
     step = max(1, total // 10)
@@ -400,8 +384,7 @@ def _check(log: DecisionLog, links: SiteLinks, state: _State) -> None:
     for page in state.pages:
         warnings.extend(page.problems)
         warnings.extend(links.broken(page))
-        for rel in page.files:
-            warnings.extend(_file_problems(log.dir, rel, page.path, "decision folder"))
+        warnings.extend(check_linked_files(page, log.dir, "decision folder"))
         if page.error or not page.decision.template:
             continue
         name = page.decision.template
@@ -423,22 +406,7 @@ def _check(log: DecisionLog, links: SiteLinks, state: _State) -> None:
             if not links.exists(ref):
                 warnings.append(Problem("broken-link", f"the guide links to '{ref}', which is not a decision "
                                         "in this log", str(guide.path), "text", "fix the link or remove it"))
-        for rel in guide.files:
-            warnings.extend(_file_problems(guide.folder, rel, guide.path, "guides folder"))
-
-
-def _file_problems(folder: Path, rel: str, path: Path, name: str) -> list[Problem]:
-    """Why the file a page links to (`rel`, inside `folder`) cannot be copied into the
-    site: it does not exist, or its real location is outside `folder`."""
-    source = folder / rel
-    if not source.is_file():
-        return [Problem("broken-link", f"links to '{rel}', which does not exist",
-                        str(path), "text", "add the file or fix the link")]
-    if real_file_inside(source, folder) is None:
-        return [Problem("broken-link", f"links to '{rel}', which a symbolic link puts outside the "
-                        f"{name}, so the site does not include it", str(path), "text",
-                        f"copy the file into the {name} instead of linking to it")]
-    return []
+        warnings.extend(check_linked_files(guide, guide.folder, "guides folder"))
 
 
 # Lint rules (`adrkit.lint`) a build reports as warnings, by finding code.
@@ -467,7 +435,8 @@ def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageC
     from adrkit.publish.pages import SiteRenderer, SiteSettings
 
     config = log.config
-    logo = _logo(log, writer, state)
+    logo, problems = publish_logo(log.config, writer)
+    state.report.warnings.extend(problems)
     guides = state.guides
     renderer = SiteRenderer(SiteSettings(title=config.site_title, logo=logo, drafts=options.drafts,
                                          guides=bool(guides)),
@@ -493,42 +462,11 @@ def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageC
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             writer.copy(f"assets/{asset.name}", asset)
-    copied: set[str] = set()
-    # Only files whose real location is inside the decision (or guide) folder: a symbolic
-    # link out of it (`etc -> /etc`) is not followed; `_check` warned about it.
+    copied: set[str] = set()  # published files only, symbolic links out of a folder never followed
     for page in pages:
-        for rel in page.files:
-            if rel not in copied and (source := real_file_inside(log.dir / rel, log.dir)) is not None:
-                writer.copy(f"files/{rel}", source)
-                copied.add(rel)
+        copy_linked_files(writer, log.dir, page.files, "files/", copied)
     for guide in guides:
-        for rel in guide.files:
-            target = f"{GUIDES_DIR}/files/{rel}"
-            if target not in copied and (source := real_file_inside(guide.folder / rel, guide.folder)) is not None:
-                writer.copy(target, source)
-                copied.add(target)
-
-
-def _logo(log: DecisionLog, writer: SiteWriter, state: _State) -> str | None:
-    logo = log.config.site_logo
-    if not logo:
-        return None
-    if "://" in str(logo) or str(logo).startswith("//"):
-        state.report.warnings.append(Problem(
-            "config", "site logo must be a file in the project, not a URL (the site loads nothing "
-            "from other hosts)", str(log.config.path), "site.logo", "save the image beside .adrkit.yaml"))
-        return None
-    path = Path(logo)
-    if not path.is_absolute():
-        path = log.config.root / path
-    if not path.is_file():
-        state.report.warnings.append(Problem("config", f"site logo '{logo}' does not exist",
-                                             str(log.config.path), "site.logo",
-                                             "fix the path (relative to .adrkit.yaml)"))
-        return None
-    name = f"assets/logo{path.suffix.lower()}"
-    writer.copy(name, path)
-    return name
+        copy_linked_files(writer, guide.folder, guide.files, f"{GUIDES_DIR}/files/", copied)
 
 
 def _graph(renderer: Any, pages: list[Page], links: SiteLinks, cache: PageCache) -> tuple[str, str]:

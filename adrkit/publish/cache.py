@@ -23,7 +23,8 @@ __all__ = ["PageCache", "page_key", "code_fingerprint", "CACHE_FORMAT"]
 CACHE_FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Files whose content changes what a converted body looks like.
-_BODY_SOURCES = ("publish/prepare.py", "publish/sanitize.py", "publish/convert.py",
+_BODY_SOURCES = ("publish/prepare.py", "publish/sanitize.py", "publish/files.py", "publish/convert.py",
+                 "formats/notebook.py",
                  "publish/renders.py", "publish/guides.py", "tradeoff.py", "requestflow.py",
                  "render/__init__.py", "render/graphviz.py", "render/diagrams.py", "datafile.py",
                  "notebook_io.py")
@@ -56,11 +57,14 @@ def _dist_version(name: str) -> str:
         return "-"
 
 
-def page_key(notebook: bytes, data: bytes | None, *, execute: bool, guide: str | None = None) -> str:
+def page_key(notebook: bytes, data: bytes | None, *, execute: bool, guide: str | None = None,
+             output_limit: int | None = None) -> str:
     """The cache key of a page; a guide's key also holds the decision folder as seen
-    from the guide (its links depend on it)."""
+    from the guide (its links depend on it); `output_limit` is the largest output kept."""
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(b"execute" if execute else b"stored")
+    if output_limit is not None:
+        digest.update(f"output limit {output_limit}".encode())
     if guide is not None:
         digest.update(b"guide\0" + guide.encode("utf-8"))
     digest.update(hashlib.sha256(notebook).digest())

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from adrkit.storage.datafile import read_data
 from adrkit.core.errors import AdrkitError
-from adrkit.formats.notebook import loads_notebook, sections_of
+from adrkit.formats.notebook import loads_notebook, repair_notebook, sections_of
 from adrkit.publish.prepare import prepare_notebook
 from adrkit.formats.celltags import KIND_TAGS
 from adrkit.publish.report import Problem
@@ -59,6 +59,7 @@ class Job:
     cwd: str = "."
     guide: bool = False
     guide_log: str = ""
+    output_limit: int | None = None  # larger outputs become a note (site.max_output_size)
 
 
 @dataclass
@@ -142,6 +143,7 @@ class Converter:
         if job.guide:
             return self._convert_guide(job)
         nb = loads_notebook(job.raw, path=job.path)
+        repairs = _repairs(nb)
         data_problem = None
         try:
             data = read_data(job.data_path)
@@ -150,7 +152,7 @@ class Converter:
                                              fix=exc.fix or "fix the YAML")
         if job.execute:
             nb = self._execute(nb, job)
-        prepared = prepare_notebook(nb, data, data_problem=data_problem)
+        prepared = prepare_notebook(nb, data, data_problem=data_problem, output_limit=job.output_limit)
         node = self._nbformat.from_dict(prepared.notebook)
         self._rejoin_lines(node)  # sources and outputs stored as lists of lines
         body, _ = self._exporter.from_notebook_node(
@@ -160,14 +162,15 @@ class Converter:
             stem=job.stem, body=clean, text=page_text(clean), decisions=found.decisions,
             files=found.files, outside=found.outside, dropped=found.dropped,
             sections=[[s.key, s.heading] for s in sections_of(nb)], shown=prepared.shown,
-            problems=[p.to_dict() for p in prepared.problems])
+            problems=[p.to_dict() for p in repairs + prepared.problems])
 
     def _convert_guide(self, job: Job) -> Converted:
         from adrkit.publish.guides import guide_title
 
         nb = loads_notebook(job.raw, path=job.path)
+        repairs = _repairs(nb)
         title, titled = guide_title(nb, Path(job.path).stem)
-        prepared = prepare_notebook(nb, {}, guide=True)
+        prepared = prepare_notebook(nb, {}, guide=True, output_limit=job.output_limit)
         node = self._nbformat.from_dict(prepared.notebook)
         self._rejoin_lines(node)
         body, _ = self._exporter.from_notebook_node(
@@ -175,7 +178,8 @@ class Converter:
         clean, found = self._sanitizer.clean(body, guide_log=job.guide_log)
         return Converted(stem=job.stem, body=clean, text=page_text(clean), decisions=found.decisions,
                          files=found.files, outside=found.outside, dropped=found.dropped,
-                         title=title, titled=titled)
+                         title=title, titled=titled,
+                         problems=[p.to_dict() for p in repairs + prepared.problems])
 
     def _execute(self, nb: dict[str, Any], job: Job) -> dict[str, Any]:
         from nbclient import NotebookClient
@@ -195,6 +199,13 @@ class Converter:
             if tags and "skip-execution" in tags:
                 cell.metadata["tags"] = [t for t in tags if t != "skip-execution"]
         return node
+
+
+def _repairs(nb: dict[str, Any]) -> list[Problem]:
+    """Warnings for what `repair_notebook` repaired in memory (a bad cell id...)."""
+    return [Problem("notebook-repaired", f"the cell {what}" if where.startswith("cell") else what,
+                    where=where, fix="open and save the notebook in JupyterLab, which repairs it")
+            for where, what in repair_notebook(nb)]
 
 
 def _reason(exc: BaseException) -> str:

@@ -1,6 +1,13 @@
 """Stage 5, the machine-readable parts of the site: `decisions.json`, the Atom feed
 and the search index.
 
+The feed is the template `templates/site/feed.xml.j2` (autoescaped; control
+characters, surrogates and noncharacters dropped, so it is always well-formed XML;
+bidirectional overrides shown as `[U+202E]`). The JSON outputs drop the same
+characters from every string (a lone surrogate cannot even be written as UTF-8) and
+write bidirectional controls as `\u202e` escapes; the search index, which the index
+page shows in its snippets, shows them as the pages do.
+
 The search index is a JavaScript file that assigns one object to
 `window.ADRKIT_SEARCH`, so the index page can load it with a plain `<script src>`
 from `file://` as well as over HTTP (a `fetch()` of JSON is refused on `file://`).
@@ -9,11 +16,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from functools import lru_cache
+from typing import Any, Callable
 
 from adrkit.about import __version__
 from adrkit.core.decision import real_date
+from adrkit.core.text import BIDI_CONTROLS, clean_text, display_text
 from adrkit.publish.guides import GuidePage
 from adrkit.publish.links import Page, SiteLinks
 
@@ -34,9 +42,23 @@ def decisions_json(pages: list[Page], links: SiteLinks, site_title: str) -> str:
         items.append(entry)
     doc = {"generator": f"adrkit {__version__}", "title": site_title, "count": len(items),
            "decisions": items}
-    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    text = json.dumps(_strings(doc, clean_text), indent=2, ensure_ascii=False)
     # Same data, but safe even if a portal pastes it into a page.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    for ch in BIDI_CONTROLS:
+        text = text.replace(ch, f"\\u{ord(ch):04x}")
+    return text + "\n"
+
+
+def _strings(value: Any, clean: Callable[[str], str]) -> Any:
+    """`value` (JSON data) with `clean` applied to every string, keys included."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {clean(str(k)): _strings(v, clean) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strings(v, clean) for v in value]
+    return value
 
 
 def _summary(page: Page, limit: int = 400) -> str:
@@ -51,42 +73,31 @@ def _stamp(date: str) -> str:
     return f"{day}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
 
 
+@lru_cache(maxsize=1)
+def _feed_template() -> Any:
+    from adrkit.publish.templating import site_environment
+
+    return site_environment().get_template("feed.xml.j2")
+
+
 def atom_feed(pages: list[Page], site_title: str, *, limit: int = 100) -> str:
     """An Atom feed of the decisions, newest first. Links are relative to the feed, so
     the site works under any path; ids are stable URNs derived from each stem."""
     ordered = sorted(pages, key=lambda p: (p.decision.date or "", p.decision.number), reverse=True)[:limit]
     updated = _stamp(ordered[0].decision.date) if ordered else "1970-01-01T00:00:00Z"
-    feed_id = uuid.uuid5(_FEED_NAMESPACE, site_title)
-    out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<feed xmlns="http://www.w3.org/2005/Atom">',
-           f"<title>{escape(site_title)}</title>",
-           f"<id>urn:uuid:{feed_id}</id>",
-           f"<updated>{updated}</updated>",
-           '<link rel="alternate" type="text/html" href="index.html"/>',
-           '<link rel="self" type="application/atom+xml" href="feed.xml"/>',
-           f'<generator version="{escape(__version__)}">adrkit</generator>']
+    entries = []
     for page in ordered:
         d = page.decision
-        entry_id = uuid.uuid5(_FEED_NAMESPACE, f"{site_title}/{d.stem}")
-        out += ["<entry>",
-                f"<title>{escape(f'{d.label} {d.title}')}</title>",
-                f"<id>urn:uuid:{entry_id}</id>",
-                f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(page.href)}/>",
-                f"<updated>{_stamp(d.date)}</updated>"]
-        for name in d.decision_makers:
-            out.append(f"<author><name>{escape(name)}</name></author>")
-        if not d.decision_makers:
-            out.append(f"<author><name>{escape(site_title)}</name></author>")
-        out.append(f"<category term={quoteattr(d.status)} label=\"status\"/>")
-        for tag in d.tags:
-            out.append(f"<category term={quoteattr(tag)}/>")
-        out += [f"<summary>{escape(f'[{d.status}] ' + _summary(page))}</summary>", "</entry>"]
-    out.append("</feed>")
-    return "\n".join(out) + "\n"
+        entries.append({
+            "title": f"{d.label} {d.title}", "id": uuid.uuid5(_FEED_NAMESPACE, f"{site_title}/{d.stem}"),
+            "href": page.href, "updated": _stamp(d.date), "authors": d.decision_makers or [site_title],
+            "status": d.status, "tags": d.tags, "summary": f"[{d.status}] " + _summary(page)})
+    return _feed_template().render(site_title=site_title, feed_id=uuid.uuid5(_FEED_NAMESPACE, site_title),
+                                   updated=updated, version=__version__, entries=entries)
 
 
 def _js_json(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(_strings(value, display_text), ensure_ascii=False, separators=(",", ":"))
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

@@ -2,9 +2,10 @@
 and each guide with the guides list (one folder down, in `guides/`: every link from a
 page there to the rest of the site is prefixed with `root`, '../').
 
-Pages are Jinja templates in `templates/site/` with autoescaping on, so every string
-from a record (title, tags, names, status) is escaped; the only markup inserted as is
-is a body or a drawing that has been through the sanitizer. Every page carries the
+Pages are Jinja templates in `templates/site/` (`templating.site_environment`: autoescape,
+controls dropped, bidirectional overrides shown), so every string from a record (title,
+tags, names, status) is escaped; the only markup inserted as is is a body or a drawing
+that has been through the sanitizer. Every page carries the
 same Content-Security-Policy, links one stylesheet, and uses relative URLs only.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from adrkit.about import __version__
 from adrkit.publish.guides import GuidePage
 from adrkit.publish.links import Page, SiteLinks, Target
 from adrkit.publish.renders import GraphEdge, GraphNode
+from adrkit.publish.templating import site_environment
 
 __all__ = ["SiteRenderer", "CSP", "SiteSettings"]
 
@@ -28,7 +30,6 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 
        "img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; "
        "form-action 'self'")
 
-TEMPLATES = Path(__file__).with_name("templates") / "site"
 
 
 @dataclass
@@ -42,20 +43,8 @@ class SiteSettings:
 
 class SiteRenderer:
     def __init__(self, settings: SiteSettings, bytecode_dir: Path | None = None):
-        import jinja2
-
         self.settings = settings
-        cache = None
-        if bytecode_dir is not None:
-            try:
-                bytecode_dir.mkdir(parents=True, exist_ok=True)
-                cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
-            except OSError:
-                cache = None
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-            autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
-            undefined=jinja2.StrictUndefined, bytecode_cache=cache)
+        self.env = site_environment(bytecode_dir)
         self._templates: dict[str, Any] = {}
         self._common = {"site_title": settings.title, "logo": settings.logo, "csp": CSP,
                         "version": __version__, "lang": settings.lang, "has_guides": settings.guides,
@@ -133,7 +122,7 @@ class SiteRenderer:
     # --- the graph ----------------------------------------------------------------
     def graph_parts(self, pages: list[Page], links: SiteLinks) -> tuple[list[GraphNode], list[GraphEdge]]:
         nodes = [GraphNode(p.stem, p.decision.label, p.decision.title, p.decision.status) for p in pages]
-        edges = [GraphEdge(s.stem, rel, t.stem) for s, rel, t in links.edges()]
+        edges = [GraphEdge(source=s.stem, target=t.stem, rel=rel) for s, rel, t in links.edges()]
         return nodes, edges
 
     def graph(self, pages: list[Page], links: SiteLinks, svg: str, note: str) -> str:

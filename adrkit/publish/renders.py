@@ -4,7 +4,8 @@ Trade-off tables and request lifecycles are drawn from the data file with the
 renderers of `adrkit.tradeoff` and `adrkit.requestflow`; the decision graph with
 `adrkit.decision_graph` and `adrkit.render.graphviz`. Each is imported when first
 needed. Where a renderer is not installed, a plain fallback keeps the page complete:
-the data as escaped text for tables and lifecycles, and a simple SVG grid for the graph.
+the data as escaped text for tables and lifecycles, and a simple SVG grid for the graph
+(the template `templates/site/graph-grid.svg.j2`).
 Every render is escaped by its renderer and sanitized again by the page.
 """
 from __future__ import annotations
@@ -102,25 +103,23 @@ _W, _H, _GAP_X, _GAP_Y = 150, 46, 40, 44
 
 
 def _grid_svg(nodes: list[GraphNode], edges: list[GraphEdge]) -> str:
-    """A dependency-free drawing: nodes in number order on a grid, edges as curves."""
-    if not nodes:
-        return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 40" role="img" '
-                'aria-label="No decisions"><text x="10" y="25">No decisions yet</text></svg>')
-    cols = max(1, min(8, math.ceil(math.sqrt(len(nodes) * 1.6))))
+    """A dependency-free drawing from the template `graph-grid.svg.j2`: nodes in number
+    order on a grid, edges as curves."""
+    from adrkit.publish.templating import site_environment
+
+    cols = max(1, min(8, math.ceil(math.sqrt(max(1, len(nodes)) * 1.6))))
     pos: dict[str, tuple[float, float]] = {}
-    parts = []
+    boxes = []
     for i, node in enumerate(nodes):
         col, row = i % cols, i // cols
         x, y = 20 + col * (_W + _GAP_X), 20 + row * (_H + _GAP_Y)
         pos[node.stem] = (x, y)
+        short = node.title if len(node.title) <= 22 else node.title[:21] + "…"
+        boxes.append({"x": x, "y": y, "href": page_href(node.stem), "label": node.label, "title": node.title,
+                      "short": short, "status": node.status})
     rows = math.ceil(len(nodes) / cols)
     width, height = 40 + cols * (_W + _GAP_X) - _GAP_X, 40 + rows * (_H + _GAP_Y) - _GAP_Y
-    parts.append(f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-                 f'class="adr-graph-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-                 f'role="img" aria-label="Decision graph">')
-    parts.append('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-                 'markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" '
-                 'class="adr-graph-arrow"></path></marker></defs>')
+    curves = []
     for edge in edges:
         if edge.source not in pos or edge.target not in pos:
             continue
@@ -131,19 +130,8 @@ def _grid_svg(nodes: list[GraphNode], edges: list[GraphEdge]) -> str:
             sy, ty = y1, y2 + _H
         mid = (sy + ty) / 2
         bend = 0 if abs(x1 - x2) > 1 else 30
-        parts.append(f'<path class="adr-graph-edge rel-{html.escape(edge.rel)}" fill="none" '
-                     f'd="M{sx:.0f} {sy:.0f} C{sx + bend:.0f} {mid:.0f} {tx + bend:.0f} {mid:.0f} {tx:.0f} {ty:.0f}" '
-                     f'marker-end="url(#arrow)"><title>{html.escape(edge.source)} {html.escape(edge.rel)} '
-                     f'{html.escape(edge.target)}</title></path>')
-    for node in nodes:
-        x, y = pos[node.stem]
-        title = node.title if len(node.title) <= 22 else node.title[:21] + "…"
-        parts.append(
-            f'<a xlink:href="{html.escape(page_href(node.stem))}" class="adr-graph-node status-{html.escape(node.status)}">'
-            f"<title>{html.escape(node.label)} {html.escape(node.title)} ({html.escape(node.status)})</title>"
-            f'<rect x="{x}" y="{y}" width="{_W}" height="{_H}" rx="6"></rect>'
-            f'<text x="{x + 8}" y="{y + 18}" class="adr-graph-label">{html.escape(node.label)} · '
-            f"{html.escape(node.status)}</text>"
-            f'<text x="{x + 8}" y="{y + 36}">{html.escape(title)}</text></a>')
-    parts.append("</svg>")
-    return "".join(parts)
+        curves.append({"d": f"M{sx:.0f} {sy:.0f} C{sx + bend:.0f} {mid:.0f} {tx + bend:.0f} {mid:.0f} {tx:.0f} {ty:.0f}",
+                       "source": edge.source, "rel": edge.rel, "target": edge.target})
+    template = site_environment().get_template("graph-grid.svg.j2")
+    return template.render(nodes=boxes, edges=curves, width=width, height=height, box_width=_W,
+                           box_height=_H).strip()

@@ -2,19 +2,28 @@
 
 A `Problem` is one line, in the shape of adrkit's errors: the file, the field or
 place, what is wrong and how to fix it. Problems are plain data so worker processes
-can return them and the page cache can keep them.
+can return them and the page cache can keep them. As text (`str`) a problem is safe
+to print to a terminal: a file name or link target holding control characters
+(`\x1b]0;...`, which would set the window title) is shown with escapes.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from adrkit.core.text import terminal_text
 
 __all__ = ["Problem", "BuildReport", "WARNING_KINDS"]
 
 # The kinds of warning `--strict` turns into failure.
 WARNING_KINDS = ("broken-link", "missing-section", "invalid-data", "stale-data", "remote-image",
-                 "unreadable", "conversion", "config", "unknown-status", "duplicate-number")
+                 "unreadable", "conversion", "config", "unknown-status", "duplicate-number",
+                 "unpublished-file", "large-output", "notebook-repaired")
+
+
+_SPACES = re.compile(r"[ \t\n\r]+")
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,7 @@ class Problem:
         text = f"{head}: {self.message}" if head else self.message
         if self.fix:
             text += f"; {self.fix}"
-        return " ".join(text.split())
+        return terminal_text(_SPACES.sub(" ", text).strip())
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)

@@ -1,8 +1,11 @@
 """The project's settings, `.adrkit.yaml`: where the decisions are, the default
-template, and how the site looks.
+template, and how the site looks (`site:` title, logo, out, guides, and
+`max_output_size`, the largest notebook output the site publishes: a number of bytes
+or a size such as `5 MB`, `512 KiB`; default 5 MB).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,10 @@ __all__ = ["CONFIG_NAME", "DEFAULT_DIR", "Config", "find_config"]
 
 CONFIG_NAME = ".adrkit.yaml"
 DEFAULT_DIR = "decisions"
+DEFAULT_MAX_OUTPUT = 5_000_000
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2,
+          "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", re.I)
 
 
 @dataclass
@@ -27,6 +34,7 @@ class Config:
     site_logo: str | None = None
     site_out: str = "site"
     site_guides: list[str] = field(default_factory=list)
+    site_max_output: int = DEFAULT_MAX_OUTPUT
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -59,6 +67,7 @@ class Config:
                    site_title=str(site.get("title") or cls.site_title),
                    site_logo=site.get("logo"), site_out=str(site.get("out") or "site"),
                    site_guides=_guides(site.get("guides"), path),
+                   site_max_output=_size(site.get("max_output_size"), path),
                    extra={k: v for k, v in data.items() if k not in known})
 
     def dump(self) -> str:
@@ -68,6 +77,8 @@ class Config:
             data["site"]["logo"] = self.site_logo
         if self.site_guides:
             data["site"]["guides"] = list(self.site_guides)
+        if self.site_max_output != DEFAULT_MAX_OUTPUT:
+            data["site"]["max_output_size"] = self.site_max_output
         data.update(self.extra)
         return "# adrkit decision log settings\n" + yamlio.dump(data)
 
@@ -93,6 +104,19 @@ def _guides(value: Any, path: Path) -> list[str]:
                               where="site.guides", fix="give a folder inside the project, e.g. 'notebooks'")
         out.append(folder.as_posix())
     return out
+
+
+def _size(value: Any, path: Path) -> int:
+    """`site.max_output_size`: bytes, as a number or a size with a unit (`5 MB`)."""
+    if value is None:
+        return DEFAULT_MAX_OUTPUT
+    match = _SIZE.match(str(value)) if not isinstance(value, bool) else None
+    unit = match.group(2).lower() if match else ""
+    if not match or unit not in _UNITS or float(match.group(1)) * _UNITS[unit] < 1:
+        raise FormatError(f"'site.max_output_size: {value}' is not a size", path=path,
+                          where="site.max_output_size",
+                          fix="give a number of bytes or a size such as '5 MB' or '512 KiB'")
+    return int(float(match.group(1)) * _UNITS[unit])
 
 
 def find_config(start: Path) -> Config | None:

@@ -8,13 +8,15 @@ anyone else since the last read or write is detected and refused.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from pathlib import Path
 from typing import Any
 
-from adrkit.core.errors import ConflictError, NotFoundError
+from adrkit.core.errors import ConflictError, FormatError, NotFoundError
 from adrkit.formats.datafile import KINDS, dump_data, parse_data
 from adrkit.storage.atomic import write_atomic
+from adrkit.storage.paths import real_file_inside
 
 __all__ = ["DataFile", "data_file", "read_data", "load_tradeoff", "save_tradeoff", "load_lifecycle",
            "save_lifecycle"]
@@ -24,8 +26,16 @@ def _digest(raw: bytes | None) -> str | None:
     return None if raw is None else hashlib.sha256(raw).hexdigest()
 
 def read_data(path: str | Path) -> dict[str, Any]:
-    """The whole data file as a dict ({} when there is none)."""
+    """The whole data file as a dict ({} when there is none). A data file whose real
+    location is not a file in its notebook's folder (a symbolic link out, a pipe) is
+    not read: FormatError."""
     path = Path(path)
+    if not os.path.lexists(path):
+        return {}
+    if real_file_inside(path, path.parent) is None:
+        raise FormatError("is not a file inside the decision folder (a symbolic link out of it, or not a "
+                          "regular file), so it is not read", path=path,
+                          fix="replace it with the data file itself")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

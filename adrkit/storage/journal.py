@@ -516,13 +516,21 @@ def write_all(changes: Mapping[Path, bytes | str | None], renames: Iterable[tupl
     with lock.log_lock(folder) as locked:
         try:
             todo = plan(items, moves, wanted, Path(root))
-            if len(todo) == 1:
+            if len(todo) == 1 and _sweepable(todo[0], Path(locked)):
                 with _about(todo[0]):
                     _single(todo[0])
             elif todo:
                 Transaction(locked, todo, label).run()
         except OSError as exc:
             raise _named(exc, items, moves) from exc
+
+
+def _sweepable(c: Change, folder: Path) -> bool:
+    """Whether a killed single write of `c` leaves only what recovery sweeps: a
+    temporary record file directly in the locked folder. Anything else (an image in a
+    subfolder, an export) goes through the journal, whose recovery removes it."""
+    return (os.path.realpath(c.path.parent) == os.path.realpath(folder)
+            and leftovers.is_stray(f".{c.path.name}.00000000.tmp"))
 
 
 def _single(c: Change) -> None:

@@ -27,6 +27,7 @@ from adrkit.core.errors import AdrkitError, ConflictError, FormatError, NotFound
 from adrkit.formats.notebook import decision_from_notebook, dumps_notebook, loads_notebook, set_front_matter
 from adrkit.storage.atomic import create_new, name_max, write_all, write_atomic
 from adrkit.storage.config import CONFIG_NAME, DEFAULT_DIR, Config, find_config
+from adrkit.storage.paths import real_file_inside
 
 __all__ = ["Record", "DecisionLog", "ConflictMarkers", "find_log", "init_log"]
 
@@ -52,6 +53,15 @@ class Record:
         return self.path.with_suffix(".yaml")
 
 
+def _utf8(name: str) -> bool:
+    """False for a file name that is not UTF-8 (its bytes come back as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class DecisionLog:
     """The folder of decision notebooks, and operations over all of it."""
 
@@ -61,11 +71,14 @@ class DecisionLog:
 
     # --- discovery ----------------------------------------------------------------
     def record_paths(self) -> list[Path]:
-        """Every `NNNN-slug.ipynb` in the log, in number then name order."""
+        """Every `NNNN-slug.ipynb` in the log, in number then name order; a symbolic
+        link to a file outside the log is not a record of it (`real_file_inside`), nor
+        is a file whose name is not UTF-8 (the build warns about both)."""
         found = []
         with os.scandir(self.dir) as it:
             for entry in it:
-                if entry.name.endswith(".ipynb") and entry.is_file():
+                if entry.name.endswith(".ipynb") and _utf8(entry.name) and entry.is_file() \
+                        and (not entry.is_symlink() or real_file_inside(Path(entry.path), self.dir)):
                     parsed = parse_filename(entry.name)
                     if parsed:
                         found.append((parsed[0], entry.name))
@@ -128,6 +141,7 @@ class DecisionLog:
                 needle = name.lower()
                 hits = [r for r in records if needle in r.decision.slug.lower()]
         if not hits:
+            self._refuse_outside_link(name)
             raise NotFoundError(f"no decision matches '{ref}'", path=self.dir,
                                 fix="run 'adrkit list' to see numbers and slugs")
         if len(hits) > 1:
@@ -135,6 +149,21 @@ class DecisionLog:
             raise UsageError(f"'{ref}' matches {len(hits)} decisions: {names}",
                              fix="give the full file name or a longer part of the slug")
         return hits[0]
+
+    def _refuse_outside_link(self, name: str) -> None:
+        """A reference that names a notebook linked in from outside the log gets an
+        error naming that link, rather than 'no decision matches'."""
+        with os.scandir(self.dir) as it:
+            for entry in it:
+                parsed = parse_filename(entry.name) if entry.name.endswith(".ipynb") else None
+                if not parsed or not entry.is_symlink() or real_file_inside(Path(entry.path), self.dir):
+                    continue
+                number, slug = parsed
+                if (name.isdigit() and int(name) == number) or name == Path(entry.name).stem \
+                        or (not name.isdigit() and name.lower() in slug.lower()):
+                    raise FormatError("is a symbolic link to a file outside the decision log; adrkit reads, "
+                                      "changes and deletes no file through it", path=Path(entry.path),
+                                      fix="copy the notebook into the log instead of linking it")
 
     def _records_for(self, ref: str) -> list[Record]:
         """Read only the files a reference can match (the others may even be broken)."""

@@ -230,7 +230,8 @@ def test_draft_a_decision_with_both_widgets_in_jupyterlab(session):
     # trade-off: add an option with Enter, then weigh read latency less
     _type(tradeoff.locator(".adrkit-new-option input"), "No cache", key="Enter")
     _wait_text(page, RANKING, "No cache")
-    assert tradeoff.locator(".adrkit-new-option input").input_value() == ""
+    page.wait_for_function("() => document.querySelector('.adrkit-tradeoff-editor .adrkit-new-option input')"
+                           ".value === ''")  # the field is cleared for the next one
     _type(tradeoff.locator(".adrkit-weight input").first, "0.5")
     _wait_text(page, RANKING, "1. In-process cache")
     shown = ranking.inner_text()
@@ -315,7 +316,7 @@ def test_two_tabs_on_one_notebook_lose_nothing(session):
                       lambda d: d["tradeoffs"]["main"]["options"][0]["scores"]["Read latency"] == 4)
     main = data["tradeoffs"]["main"]
     assert main["criteria"][1]["weight"] == 4 and main["options"][0]["scores"]["Read latency"] == 4
-    _wait_text(b, ".adrkit-tradeoff-editor .adrkit-ranking", "(3.60)")  # B shows A's weight too
+    _wait_text(b, RANKING, "1. In-process cache (3.57)")  # B shows A's weight too
     # both change the question: tab B gets a conflict naming the field and both values
     _type(a.locator(".adrkit-tradeoff-editor input[placeholder='What is being decided?']"), "Cache in A?")
     _wait_file(session.data_path, lambda d: d["tradeoffs"]["main"]["question"] == "Cache in A?")
@@ -334,7 +335,7 @@ def test_a_shell_edit_shows_in_the_open_editor_and_conflicts_stay_per_section(se
     _run_all(page)
     page.locator(".adrkit-lifecycle-editor .adrkit-add-stage").wait_for()
     # the lifecycle is saved once (as its Save button offers)
-    page.locator(".adrkit-lifecycle-editor button", has_text="Save").first.click()
+    page.locator(".adrkit-lifecycle-editor button.adrkit-save").click()
     _wait_file(session.data_path, lambda d: "main" in (d.get("lifecycles") or {}))
 
     # the shell removes an option: the open editor says so by itself, with Reload
@@ -347,7 +348,7 @@ def test_a_shell_edit_shows_in_the_open_editor_and_conflicts_stay_per_section(se
     session.data_path.write_text(dump_data(data, session.notebook.stem), encoding="utf-8")
     _wait_text(page, ".adrkit-tradeoff-editor .adrkit-alert", "option “In-process cache” removed")
     assert "changed on disk" in page.locator(".adrkit-tradeoff-editor .adrkit-where").inner_text()
-    page.locator(".adrkit-tradeoff-editor button", has_text="Reload").first.click()
+    page.locator(".adrkit-tradeoff-editor button:visible", has_text="Reload").first.click()
     page.wait_for_function("() => !document.querySelector('.adrkit-tradeoff-editor .adrkit-ranking')"
                            ".innerText.includes('In-process cache')")
 
@@ -362,7 +363,7 @@ def test_a_shell_edit_shows_in_the_open_editor_and_conflicts_stay_per_section(se
     assert "Domain Logic" not in conflict.inner_text()  # only the conflicting field is offered
     # the static output keeps showing what the file holds while the conflict is open
     assert "Theirs?" in page.locator(".jp-OutputArea-output .adrkit-tradeoff").first.inner_text()
-    page.locator(".adrkit-tradeoff-editor button", has_text="Use mine for all").click()
+    page.locator(".adrkit-tradeoff-editor button:visible", has_text="Use mine for all").click()
     data = _wait_file(session.data_path, lambda d: d["tradeoffs"]["main"]["question"] == "Mine?")
     assert [s["name"] for s in data["lifecycles"]["main"]["stages"]][3] == "Domain Logic"
 
@@ -398,8 +399,10 @@ def test_reopen_with_a_fresh_kernel_and_screenshots(session):
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_timeout(600)
             assert _no_truncation(page) == [], (theme, width)
+            page.screenshot(path=str(ARTIFACTS / f"lab-page-{width}-{name}.png"))
+            page.set_viewport_size({"width": width, "height": 2600})  # each editor whole, in one picture
+            page.wait_for_timeout(600)
             for kind in ("tradeoff", "lifecycle"):
                 editor = page.locator(f".adrkit-{kind}-editor")
                 editor.scroll_into_view_if_needed()
                 editor.screenshot(path=str(ARTIFACTS / f"lab-{kind}-{width}-{name}.png"))
-            page.screenshot(path=str(ARTIFACTS / f"lab-page-{width}-{name}.png"))

@@ -38,14 +38,14 @@ def _sensitivity_rows(t: Tradeoff) -> list[str]:
     rows = []
     for w in sens.weights:
         if w.flip is None:
-            rows.append(f"<tr><td>{html.escape(w.criterion)}</td><td>{_bar(100, 'adrkit-robust')}</td>"
+            rows.append(f"<tr><td>{html.escape(w.criterion)}</td><td style='width:45%'>{_bar(100, 'adrkit-robust')}</td>"
                         "<td class='adrkit-num'>never</td></tr>")
             continue
         size = w.size
         cls = ("adrkit-fragile" if size <= FRAGILE_PERCENT + 1e-9 else
                "adrkit-sensitive" if size <= SENSITIVE_PERCENT + 1e-9 else "adrkit-robust")
         text = f"{signed(w.percent)} %" if w.percent is not None else f"weight {num(w.new_weight)}"
-        rows.append(f"<tr><td>{html.escape(w.criterion)}</td><td>{_bar(size / _CAP * 100, cls)}</td>"
+        rows.append(f"<tr><td>{html.escape(w.criterion)}</td><td style='width:45%'>{_bar(size / _CAP * 100, cls)}</td>"
                     f"<td class='adrkit-num' title='{html.escape(w.describe(), quote=True)}'>{html.escape(text)}"
                     f"</td></tr>")
     return rows
@@ -56,11 +56,12 @@ def tradeoff_charts_html(t: Tradeoff) -> str:
     '' when the table cannot be ranked yet."""
     if t.problems() or not t.options or not t.criteria:
         return ""
-    parts = ["<table class='adrkit-chart' aria-label='Weighted totals'><caption style='text-align:left'>"
+    parts = ["<table class='adrkit-chart' style='width:100%' aria-label='Weighted totals'><caption style='text-align:left'>"
              f"Weighted totals (scale {num(t.scale[0])} to {num(t.scale[1])})</caption>",
              *_totals_rows(t), "</table>"]
     if len(t.options) > 1 and t.sensitivity().weights:
-        parts += ["<table class='adrkit-chart' aria-label='Sensitivity'><caption style='text-align:left'>"
-                  "Change of one weight that lets another option draw level (longer is safer)</caption>",
+        parts += ["<table class='adrkit-chart' style='width:100%' aria-label='Sensitivity'><caption style='text-align:left'>"
+                  "Change of one weight alone that lets another option draw level (longer bar: safer; full: "
+                  f"{num(_CAP)} % or never)</caption>",
                   *_sensitivity_rows(t), "</table>"]
     return "".join(parts)

@@ -200,6 +200,7 @@ class LifecycleEditor(DataEditor):
         auto = W.Layout(width="auto")
         self.save_button = button("Save", "Write this lifecycle to the data file", icon="save", layout=auto)
         self.save_button.on_click(g(lambda _b: self.save()))
+        self.save_button.add_class("adrkit-save")
 
         self.title_text = text_input("", description="Title", placeholder="e.g. Checkout request",
                                      layout=W.Layout(width="98%", max_width="520px"))
@@ -220,7 +221,7 @@ class LifecycleEditor(DataEditor):
         self.add_stage_button = button("Add stage", "Add a stage after the selected one", icon="plus", layout=auto)
         self.add_stage_button.on_click(g(lambda _b: self._add_stage()))
         self._on_enter(self.new_stage_name, self._add_stage)
-        self.rename_text = text_input("", placeholder="new name (Enter renames)",
+        self.rename_text = text_input("", placeholder="new name",
                                       layout=W.Layout(flex="1 1 140px", min_width="120px"))
         self.rename_button = button("Rename", "Rename the selected stage (its exits follow)", icon="pencil",
                                     layout=auto)
@@ -245,7 +246,7 @@ class LifecycleEditor(DataEditor):
         self.exit_label = text_input("", placeholder="label, e.g. Return 404",
                                      layout=W.Layout(flex="2 1 140px", min_width="120px"))
         self.exit_status = text_input("", placeholder="status", layout=W.Layout(flex="0 1 70px", min_width="60px"))
-        self.exit_when = text_input("", placeholder="when, e.g. not found (Enter adds)",
+        self.exit_when = text_input("", placeholder="when, e.g. not found",
                                     layout=W.Layout(flex="2 1 140px", min_width="120px"))
         self.add_exit_button = button("Add exit", "Add a failure exit leaving from this stage", icon="plus",
                                       layout=auto)

@@ -45,9 +45,10 @@ CARD_STYLE = """<style>
 .adrkit-card { background: #ffffff; color: #1a1a1a; padding: 8px; border-radius: 4px;
   max-width: 100%; overflow-x: auto; box-sizing: border-box; }
 .adrkit-card svg { max-width: 100%; height: auto; }
-.adrkit-card g.tap path, .adrkit-card g.tap polygon { stroke: #5f5f5f; }
-.adrkit-card g.tap polygon { fill: #5f5f5f; }
-.adrkit-card g.tap text { fill: #4a4a4a; }
+.adrkit-card g.edge.tap path, .adrkit-card g.edge.tap polygon, .adrkit-card g.node.tap path,
+.adrkit-card g.node.tap polygon { stroke: #5f5f5f; }
+.adrkit-card g.edge.tap polygon { fill: #5f5f5f; }
+.adrkit-card g.tap text { fill: #3d3d3d; }
 .adrkit-card .adrkit-run-to-edit { color: #1d4f91; }
 </style>"""
 

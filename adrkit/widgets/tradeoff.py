@@ -677,7 +677,8 @@ class TradeoffEditor(DataEditor):
             self.pairwise_rows.children = rows
         compared = len({frozenset((j.a, j.b)) for j in t.pairwise})
         title = (f"Weights from pairwise comparisons (AHP) · {compared} of {len(pairs)} pairs compared"
-                 if t.pairwise else f"Weights from pairwise comparisons (AHP) · {len(pairs)} pairs, none compared")
+                 if t.pairwise else f"Weights from pairwise comparisons (AHP) · {len(pairs)} pair{'s' if len(pairs) != 1 else ''}, "
+                 "none compared")
         if tuple(self.pairwise.titles) != (title,):
             self.pairwise.titles = (title,)
 

@@ -34,6 +34,13 @@ def _median(times: list[float]) -> str:
             f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}; {len(times)} runs)")
 
 
+def _typed(ed, value: int):
+    """What the field holds when typed into: text in a text field, a number in a number field."""
+    import ipywidgets as W
+
+    return str(value) if isinstance(ed.criterion_rows["Criterion 0"]["weight"], W.Text) else value
+
+
 def kernel_side(runs: int) -> dict[str, list[float]]:
     """Edits on an editor with no front end: the Python work of one edit."""
     from adrkit.core.tradeoff import Tradeoff
@@ -52,10 +59,10 @@ def kernel_side(runs: int) -> dict[str, list[float]]:
             ed.add_option_button.click()
             out["add option"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            ed.criterion_rows["Criterion 0"]["weight"].value = 1 + (i % 7)
+            ed.criterion_rows["Criterion 0"]["weight"].value = _typed(ed, 1 + (i % 7))
             out["change a weight"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            ed.score_boxes[("Option 0", "Criterion 1")].value = 1 + (i % 5)
+            ed.score_boxes[("Option 0", "Criterion 1")].value = _typed(ed, 1 + (i % 5))
             out["change a score"].append(time.perf_counter() - start)
         assert ed.error is None, ed.error
         return out
@@ -111,9 +118,13 @@ def in_lab(runs: int) -> list[float]:
                 page.wait_for_timeout(300)
                 start = time.perf_counter()
                 editor.locator("button.adrkit-add-option").click()
-                page.wait_for_function(
-                    "name => { const r = document.querySelector('.adrkit-tradeoff-editor .adrkit-ranking');"
-                    " return r && r.innerText.includes(name); }", arg=name, timeout=60_000)
+                try:
+                    page.wait_for_function(
+                        "name => { const r = document.querySelector('.adrkit-tradeoff-editor .adrkit-ranking');"
+                        " return r && r.innerText.includes(name); }", arg=name, timeout=60_000)
+                except Exception:
+                    page.screenshot(path=str(ROOT / "test-artifacts" / "bench-widget-failure.png"))
+                    raise
                 times.append(time.perf_counter() - start)
                 page.wait_for_timeout(300)
             browser.close()

@@ -399,6 +399,7 @@ def test_reopen_with_a_fresh_kernel_and_screenshots(session):
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_timeout(600)
             assert _no_truncation(page) == [], (theme, width)
+            page.locator(".adrkit-tradeoff-editor").scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / f"lab-page-{width}-{name}.png"))
             page.set_viewport_size({"width": width, "height": 2600})  # each editor whole, in one picture
             page.wait_for_timeout(600)
@@ -406,3 +407,8 @@ def test_reopen_with_a_fresh_kernel_and_screenshots(session):
                 editor = page.locator(f".adrkit-{kind}-editor")
                 editor.scroll_into_view_if_needed()
                 editor.screenshot(path=str(ARTIFACTS / f"lab-{kind}-{width}-{name}.png"))
+            for kind, selector in (("tradeoff", ".jp-OutputArea-output .adrkit-tradeoff"),
+                                   ("lifecycle", ".jp-OutputArea-output .adrkit-card")):
+                static = page.locator(selector).first
+                static.scroll_into_view_if_needed()
+                static.screenshot(path=str(ARTIFACTS / f"lab-{kind}-static-{width}-{name}.png"))

@@ -445,3 +445,36 @@ def test_display_shows_the_widget_and_the_static_table(path, monkeypatch):
     assert kw == {"raw": True}
     assert bundle["text/html"] == ed.report_html and "PostgreSQL" in bundle["text/html"]
     assert "1. PostgreSQL  4.00" in bundle["text/plain"]
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_messages_and_diagram_lines_have_enough_contrast_in_both_themes():
+    import re
+
+    from adrkit.core.requestflow.dot import COLORS
+    from adrkit.widgets.style import CARD_STYLE, STYLE
+
+    light_bg, dark_bg = "#ffffff", "#111111"  # JupyterLab's notebook backgrounds (light, dark)
+    dark = 'body[data-jp-theme-light="false"]'
+    for cls in ("adrkit-bad", "adrkit-alert", "adrkit-note", "adrkit-warn"):
+        light_rule = re.search(r"\n\.adrkit-editor[^{]*\." + cls + r"[^{]*\{\s*color: (#[0-9a-f]{6})", STYLE)
+        dark_rule = re.search(re.escape(dark) + r" \.adrkit-editor[^{]*\." + cls + r"[^{]*\{\s*color: (#[0-9a-f]{6})",
+                              STYLE)
+        assert _contrast(light_rule.group(1), light_bg) >= 4.5, cls
+        assert _contrast(dark_rule.group(1), dark_bg) >= 4.5, cls
+    # the diagram sits on a white card in both themes: exit labels and tap lines against white
+    assert _contrast(COLORS["exit"][2], light_bg) >= 4.5
+    tap_line = re.search(r"g\.edge\.tap path[^{]*\{ stroke: (#[0-9a-f]{6})", CARD_STYLE).group(1)
+    assert _contrast(tap_line, light_bg) >= 4.5

@@ -105,12 +105,16 @@ class DataFile:
 
     # --- reading ------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        """The file as it is now (raises FormatError when it does not parse)."""
+        """The file as it is now (raises FormatError when it does not parse). Bytes equal
+        to the base's are not parsed again."""
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return Snapshot(None, None, {})
-        return Snapshot(raw, _digest(raw), parse_data(raw, self.path))
+        digest = _digest(raw)
+        if digest == self.base.digest and raw is not None:
+            return self.base
+        return Snapshot(raw, digest, parse_data(raw, self.path))
 
     def reload(self) -> dict[str, Any]:
         """Read the file and take it as the base."""

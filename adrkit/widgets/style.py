@@ -3,9 +3,9 @@ boxes and static cards that use it.
 
 Colours come in pairs, one for JupyterLab's light themes and one for its dark themes
 (`body[data-jp-theme-light=false]`), each with a contrast of at least 4.5:1 against the
-theme's background. Static renders (the table, the diagram) sit on a light card in
-both themes, so the colours they were drawn with keep their contrast; on the card,
-the diagram's tap lines are drawn darker than the renderer's grey.
+theme's background. The diagram's static render sits on a light card in both themes,
+so the colours Graphviz drew with keep their contrast; on the card, the tap lines are
+drawn darker than the renderer's grey. The trade-off table takes the theme's colours.
 """
 from __future__ import annotations
 
@@ -44,6 +44,9 @@ STYLE = f"""<style>
 CARD_STYLE = """<style>
 .adrkit-card { background: #ffffff; color: #1a1a1a; padding: 8px; border-radius: 4px;
   max-width: 100%; overflow-x: auto; box-sizing: border-box; }
+.adrkit-card :is(p, li, th, td, caption, figcaption, span, pre, code, summary, em, strong) {
+  color: #1a1a1a !important; }
+.adrkit-card :is(tr, th, td, pre) { background: transparent !important; }
 .adrkit-card svg { max-width: 100%; height: auto; }
 .adrkit-card g.edge.tap path, .adrkit-card g.edge.tap polygon, .adrkit-card g.node.tap path,
 .adrkit-card g.node.tap polygon { stroke: #5f5f5f; }

@@ -34,11 +34,12 @@ from adrkit.render.tradeoff import tradeoff_html
 from adrkit.widgets.charts import tradeoff_charts_html
 from adrkit.widgets.editor import DataEditor, _wrap, button, text_input
 from adrkit.widgets.locate import data_path_for
-from adrkit.widgets.style import card, note
+from adrkit.widgets.style import note
 
 __all__ = ["TradeoffEditor", "tradeoff_editor", "parse_number", "same_name"]
 
 _SAATY = [Fraction(1, n) for n in range(9, 1, -1)] + [Fraction(n) for n in range(1, 10)]
+_SAATY_OPTIONS = [(str(f), float(f)) for f in _SAATY]
 _NONE = "(none)"
 _ICON = W.Layout(width="34px", padding="0")
 
@@ -204,6 +205,7 @@ class TradeoffEditor(DataEditor):
         self._options: dict[str, _OptionRow] = {}
         self._panels: dict[str, _ArgumentPanel] = {}
         self._pairs: dict[tuple[str, str], W.Dropdown] = {}
+        self._pair_rows: dict[tuple[str, str], W.HBox] = {}
         self._pending_scale: tuple[float, float] | None = None
         super().__init__(path, name)
 
@@ -214,7 +216,7 @@ class TradeoffEditor(DataEditor):
         shows)."""
         if self.saved_model is None:
             return self._unreadable_html()
-        return card(tradeoff_html(self.saved_model))
+        return tradeoff_html(self.saved_model)
 
     @property
     def report_text(self) -> str:
@@ -659,22 +661,23 @@ class TradeoffEditor(DataEditor):
     def _sync_pairwise(self, t: Tradeoff) -> None:
         names = t.criterion_names
         pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
-        rows, boxes = [], {}
+        rows, boxes, wrapped = [], {}, {}
         for a, b in pairs:
             box = self._pairs.get((a, b)) or self._pair_box(a, b)
             ratio = t.judgement(a, b) or 1.0
-            options = [(str(f), float(f)) for f in _SAATY]
+            options = _SAATY_OPTIONS
             if all(abs(v - ratio) > 1e-9 for _, v in options):
-                options.append((f"{ratio:.3g}", ratio))
+                options = options + [(f"{ratio:.3g}", ratio)]
             _set_options(box, options)
             box.value = min(options, key=lambda o: abs(o[1] - ratio))[1]
             boxes[(a, b)] = box
-            rows.append(_wrap([W.HTML(f"{html.escape(a)} <i>vs</i> {html.escape(b)}",
-                                      layout=W.Layout(flex="1 1 200px")), box]))
-        self._pairs = boxes
+            row = self._pair_rows.get((a, b)) or _wrap([W.HTML(f"{html.escape(a)} <i>vs</i> {html.escape(b)}",
+                                                             layout=W.Layout(flex="1 1 200px")), box])
+            wrapped[(a, b)] = row
+            rows.append(row)
+        self._pairs, self._pair_rows = boxes, wrapped
         self.pairwise_boxes = boxes
-        if [tuple(r.children[1:]) for r in self.pairwise_rows.children] != [(b,) for b in boxes.values()]:
-            self.pairwise_rows.children = rows
+        _set_children(self.pairwise_rows, rows)
         compared = len({frozenset((j.a, j.b)) for j in t.pairwise})
         title = (f"Weights from pairwise comparisons (AHP) · {compared} of {len(pairs)} pairs compared"
                  if t.pairwise else f"Weights from pairwise comparisons (AHP) · {len(pairs)} pair{'s' if len(pairs) != 1 else ''}, "
@@ -683,7 +686,7 @@ class TradeoffEditor(DataEditor):
             self.pairwise.titles = (title,)
 
     def _pair_box(self, a: str, b: str) -> W.Dropdown:
-        box = W.Dropdown(options=[(str(f), float(f)) for f in _SAATY], value=1.0, layout=W.Layout(width="90px"))
+        box = W.Dropdown(options=_SAATY_OPTIONS, value=1.0, layout=W.Layout(width="90px"))
         box.observe(self._guarded(lambda c: self.set_judgement(a, b, c.new)), "value")
         return box
 

@@ -9,12 +9,40 @@ import pytest
 from adrkit.storage.log import find_log
 
 
+def _write_sections(log_dir):
+    """Replace every template paragraph with the team's own words, as a finished record has."""
+    from adrkit.formats.notebook import dumps_notebook
+
+    for path in log_dir.glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"][1:]:
+            if (cell.get("metadata") or {}).get("adrkit", {}).pop("placeholder", None):
+                heading = "".join(cell["source"]).split("\n", 1)[0]
+                cell["source"] = f"{heading}\n\nWritten by the team."
+        path.write_text(dumps_notebook(nb), encoding="utf-8")
+
+
 @pytest.fixture
 def log(cli, log_dir):
     cli("new", "Use PostgreSQL", "--status", "accepted")
     cli("new", "Use CockroachDB", "--supersedes", "1")
     cli("new", "Cache reads")
+    _write_sections(log_dir)
     return find_log(log_dir)
+
+
+def test_untouched_template_text_is_reported_except_in_drafts(cli, log_dir):
+    cli("new", "Use Redis for sessions", "--template", "backend")
+    cli("new", "Try a queue", "--status", "draft")
+    code, found, raw = _codes(cli)
+    assert code == 1 and {p for p, c in found} == {"0001-use-redis-for-sessions.ipynb"}
+    assert {c for p, c in found} == {"placeholder-text"}
+    fields = [f["field"] for f in raw]
+    assert "section 'Context and Problem Statement'" in fields and "section 'Shipping checklist'" not in fields
+    assert not any("Considered Options" in f for f in fields)  # hints are not placeholders
+    assert raw[0]["message"].startswith("still holds the template's text \"Describe the context")
+    _write_sections(log_dir)
+    assert cli("lint").code == 0
 
 
 def _edit(log, ref, **changes):

@@ -91,7 +91,8 @@ def cmd_init(args) -> int:
     log, created = init_log(root, args.directory)
     log.recover(notify=note)
     if created:
-        say(f"created decision log {_rel(log.dir)} (recorded in .adrkit.yaml)")
+        say(f"created decision log {_rel(log.dir)} (recorded in .adrkit.yaml; .gitignore skips site/ "
+            "and .adrkit-cache/)")
     else:
         say(f"decision log {_rel(log.dir)} already set up")
     print(_rel(log.dir))
@@ -133,8 +134,11 @@ def cmd_show(args) -> int:
 
     sections = [s.heading for s in sections_of(rec.notebook)]
     if args.json:
+        from adrkit.services.summary import data_summary
+
         emit_json(d.to_summary() | {"path": _rel(rec.path), "sections": sections,
-                                    "data-file": _rel(rec.data_path) if rec.data_path.exists() else None})
+                                    "data-file": _rel(rec.data_path) if rec.data_path.exists() else None}
+                  | data_summary(rec.data_path))
         return 0
     rows = [("file", _rel(rec.path)), ("title", d.title), ("status", d.status), ("date", d.date),
             ("decision-makers", ", ".join(d.decision_makers)), ("consulted", ", ".join(d.consulted)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 import re
 import sys
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any, Iterable
 
 from adrkit.core.errors import FormatError, NotFoundError
 from adrkit.core.decision import Decision
+from adrkit.formats.celltags import HINT, tags_of
 from adrkit.formats.yamlio import dump_front_matter, parse_front_matter
 
 __all__ = [
@@ -38,7 +40,16 @@ __all__ = [
     "load_template",
     "template_names",
     "notebook_from_template",
+    "LANGUAGE_INFO",
+    "body_paragraphs",
+    "placeholder_paragraphs",
+    "without_placeholders",
 ]
+
+# what a Python kernel reports (with the version), so JupyterLab opens a new notebook unchanged
+LANGUAGE_INFO = {"name": "python", "file_extension": ".py", "mimetype": "text/x-python",
+                 "codemirror_mode": {"name": "ipython", "version": 3}, "nbconvert_exporter": "python",
+                 "pygments_lexer": "ipython3"}
 
 
 @dataclass(frozen=True)
@@ -259,6 +270,66 @@ def sections_of(nb: dict[str, Any]) -> list[Section]:
     return out
 
 
+# --- template text left as it was --------------------------------------------------
+#
+# `notebook_from_template` records in each markdown cell's metadata (`adrkit.placeholder`)
+# a short hash of every paragraph the template wrote there (except in a cell marked
+# `adrkit.keep`, such as a checklist meant to stay). A paragraph whose text still
+# hashes the same is template text nobody replaced: lint reports it and the site leaves
+# it out. Records made before the hashes existed are compared with their template.
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _mark(paragraph: str) -> str:
+    return hashlib.sha256(_squash(paragraph).encode("utf-8")).hexdigest()[:12]
+
+
+def body_paragraphs(text: str) -> list[str]:
+    """A markdown cell's paragraphs (blocks between blank lines), its heading line aside."""
+    if _heading({"source": text}) is not None:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    return [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+
+
+def _marks_of(cell: dict[str, Any], template: "Template | None") -> set[str]:
+    meta = (cell.get("metadata") or {}).get("adrkit") or {}
+    marks = meta.get("placeholder") if isinstance(meta, dict) else None
+    if isinstance(marks, list):
+        return {str(m) for m in marks}
+    if template is None or not isinstance(meta, dict) or meta.get("keep"):
+        return set()
+    key = meta.get("section") if isinstance(meta, dict) else None
+    heading = _heading(cell)
+    for other in template.notebook.get("cells", [])[1:]:
+        if other.get("cell_type") != "markdown":
+            continue
+        other_meta = (other.get("metadata") or {}).get("adrkit") or {}
+        if (key and other_meta.get("section") == key) or (heading and _heading(other) == heading):
+            return set() if other_meta.get("keep") else {_mark(p) for p in body_paragraphs(cell_text(other))}
+    return set()
+
+
+def placeholder_paragraphs(cell: dict[str, Any], template: "Template | None" = None) -> list[str]:
+    """The paragraphs of a markdown cell that are still its template's text."""
+    if cell.get("cell_type") != "markdown":
+        return []
+    marks = _marks_of(cell, template)
+    return [p for p in body_paragraphs(cell_text(cell)) if _mark(p) in marks] if marks else []
+
+
+def without_placeholders(cell: dict[str, Any], template: "Template | None" = None) -> str:
+    """A markdown cell's text with its untouched template paragraphs left out."""
+    text = cell_text(cell)
+    left = placeholder_paragraphs(cell, template)
+    if not left:
+        return text
+    heading = text.split("\n", 1)[0] if _heading(cell) is not None else None
+    kept = [p for p in body_paragraphs(text) if p not in left]
+    return "\n\n".join(([heading] if heading else []) + kept)
+
+
 # --- templates ------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -343,7 +414,17 @@ def notebook_from_template(template: Template, decision: Decision) -> dict[str, 
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
+        elif cell.get("cell_type") == "markdown" and i and HINT not in tags_of(cell) \
+                and not ((cell.get("metadata") or {}).get("adrkit") or {}).get("keep"):
+            marks = [_mark(p) for p in body_paragraphs(src)]
+            if marks:
+                meta = cell.setdefault("metadata", {})
+                meta["adrkit"] = {**(meta.get("adrkit") or {}), "placeholder": marks}
     nb["cells"][0]["source"] = dump_front_matter(decision.to_front_matter())
+    metadata = nb.setdefault("metadata", {})
+    language = metadata.get("language_info") or {}
+    if language.get("name", "python") == "python":
+        metadata["language_info"] = {**LANGUAGE_INFO, "version": platform.python_version(), **language}
     nb.setdefault("nbformat", 4)
     nb["nbformat_minor"] = max(int(nb.get("nbformat_minor", 5)), 5)
     node = nbformat.from_dict(nb)

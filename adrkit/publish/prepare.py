@@ -14,6 +14,9 @@
 - an output (or a markdown cell's attachment) larger than `output_limit` bytes is
   replaced by a note saying so, with a warning naming the cell, so one huge output
   cannot make a page of many megabytes.
+- template text nobody replaced (`adrkit.formats.notebook.without_placeholders`) is left
+  out, and when the decision has a trade-off, an empty Decision Outcome or Pros and Cons
+  section gets its text from the table ("write it once").
 
 A guide (`guide=True`: a tutorial notebook, not a decision) differs in three ways: code
 inputs are shown unless tagged to hide, tagged widget cells keep their stored outputs
@@ -31,8 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adrkit.formats.celltags import KIND_TAGS, view_of
-from adrkit.formats.notebook import cell_text
-from adrkit.publish.renders import RenderError, render_table
+from adrkit.formats.notebook import cell_text, sections_of, without_placeholders
+from adrkit.publish.renders import RenderError, render_table, tradeoff_sections
 from adrkit.publish.report import Problem
 
 __all__ = ["prepare_notebook", "Prepared", "STATIC_MIMETYPES", "table_name"]
@@ -157,11 +160,23 @@ def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
         cells = cells[1:]
     out_cells = []
     first = len(nb.get("cells") or []) - len(cells) + 1
+    generated = {} if guide else _generated_sections(cells, data)
     for number, cell in enumerate(cells, start=first):
         view = view_of(cell, guide=guide)
         if not view.published:
             continue
         where = f"cell {number}"
+        if cell.get("cell_type") == "markdown" and not guide:
+            text = without_placeholders(cell)
+            if not text.strip():
+                continue
+            if text != cell_text(cell):
+                cell = {**cell, "source": text}
+            out_cells.append(_limit_attachments(cell, output_limit, where, result.problems))
+            key = _section_key(cell)
+            if key in generated and len(text.strip().split("\n", 1)) == 1:  # a heading and nothing else
+                out_cells.append(generated.pop(key))
+            continue
         if cell.get("cell_type") != "code":
             out_cells.append(_limit_attachments(cell, output_limit, where, result.problems))
             continue
@@ -207,6 +222,26 @@ def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
     result.notebook = {**nb, "cells": out_cells, "metadata": metadata}
     result.shown = {k: v for k, v in shown.items() if v}
     return result
+
+
+def _section_key(cell: dict[str, Any]) -> str | None:
+    found = sections_of({"cells": [cell]})
+    return found[0].key if found else None
+
+
+def _generated_sections(cells: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """section key -> an output cell with the text the decision's trade-off gives it."""
+    shown = [table_name(cell_text(c)) for c in cells if view_of(c).kind == "tradeoffs"]
+    tables = data.get("tradeoffs") if isinstance(data.get("tradeoffs"), dict) else {}
+    if not shown or not isinstance(tables.get(shown[0]), dict):
+        return {}
+    try:
+        sections = tradeoff_sections(tables[shown[0]])
+    except RenderError:
+        return {}
+    return {key: {"cell_type": "code", "execution_count": None, "source": "", "id": f"adrkit-{key}",
+                  "metadata": {"transient": {"remove_source": True}}, "outputs": [_render_output(body)]}
+            for key, body in sections.items() if body}
 
 
 def _tag_of(kind: str) -> str:

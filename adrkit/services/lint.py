@@ -14,7 +14,8 @@ from adrkit.storage.datafile import read_data
 from adrkit.core.errors import AdrkitError
 from adrkit.core.status_rules import REVERSE_RELS
 from adrkit.core.decision import STATUSES, parse_filename, real_date
-from adrkit.formats.notebook import cell_text, load_template, sections_of
+from adrkit.formats.celltags import HINT, tags_of
+from adrkit.formats.notebook import cell_text, load_template, placeholder_paragraphs, sections_of
 from adrkit.storage.log import ConflictMarkers, DecisionLog, Record
 
 __all__ = ["Finding", "lint_log", "CHECKS"]
@@ -180,6 +181,32 @@ def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]
                           "missing-section")
 
 
+def check_placeholders(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    """Template text nobody replaced (drafts aside): the site leaves it out, so say so."""
+    cache: dict[str, object] = {}
+    for rec in records:
+        if rec.decision.status == "draft":
+            continue
+        name = str(rec.decision.template or rec.decision.extra.get("adrkit-template") or "")
+        if name and name not in cache:
+            try:
+                cache[name] = load_template(name, log.dir)
+            except AdrkitError:
+                cache[name] = None
+        template = cache.get(name)
+        for cell in rec.notebook.get("cells", [])[1:]:
+            if HINT in tags_of(cell):
+                continue
+            left = placeholder_paragraphs(cell, template)  # type: ignore[arg-type]
+            if left:
+                first = cell_text(cell).split("\n", 1)[0].lstrip("# ").strip() or "text"
+                sample = " ".join(left[0].split())
+                sample = sample if len(sample) <= 60 else sample[:59] + "…"
+                yield Finding(_name(rec), f"section '{first}'", f"still holds the template's text \"{sample}\"",
+                              "write your own text there or delete it (the site leaves it out)",
+                              "placeholder-text", "warning")
+
+
 def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     """adrkit rewrites front matter on status/supersede/link/renumber; YAML comments do
     not survive that, so say so before they are lost."""
@@ -245,7 +272,7 @@ def _validate_tables(path: Path, data: dict) -> Iterable[Finding]:
 
 
 CHECKS = (check_duplicate_numbers, check_status, check_dates, check_references, check_two_sided,
-          check_cycles, check_sections, check_front_matter_comments, check_data_files)
+          check_cycles, check_sections, check_placeholders, check_front_matter_comments, check_data_files)
 
 
 def lint_log(log: DecisionLog) -> list[Finding]:

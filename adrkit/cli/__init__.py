@@ -26,7 +26,7 @@ COMMAND_MODULES = (
     "markdown",   # export, import
     "publish",    # build, serve
     "lab",        # lab
-    "tools",      # doctor
+    "tools",      # doctor, schema
 )
 
 

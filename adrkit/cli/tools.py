@@ -61,13 +61,14 @@ def doctor_report() -> dict:
     import platform
     import sys
 
-    from adrkit.about import __version__
+    from adrkit.about import DISTRIBUTION, __version__
     from adrkit.render.graphviz import RENDERER_ENV, available_renderers, which_renderer
 
     renderer = which_renderer()
     report = {
         "python": {"version": platform.python_version(), "executable": sys.executable},
-        "adrkit": {"version": __version__},
+        "adrkit": {"version": __version__, "distribution": DISTRIBUTION,
+                   "location": os.path.dirname(os.path.dirname(os.path.abspath(__file__)))},
         "renderer": {**renderer.to_dict(), "setting": os.environ.get(RENDERER_ENV) or "auto",
                      "available": [r.name for r in available_renderers()]},
         "tools": {},
@@ -86,7 +87,8 @@ def _lines(report: dict) -> list[str]:
     else:
         drawn = f"none: diagrams are shown as DOT source; {INSTALL_HINT}"
     lines = [f"python     {report['python']['version']} ({report['python']['executable']})",
-             f"adrkit     {report['adrkit']['version']}",
+             f"adrkit     {report['adrkit']['version']} ({report['adrkit']['distribution']} at "
+             f"{report['adrkit']['location']})",
              f"diagrams   {drawn}"]
     if r["setting"] != "auto":
         lines.append(f"           (chosen by ADRKIT_RENDERER={r['setting']}; "

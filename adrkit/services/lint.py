@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from adrkit.storage.datafile import read_data
 from adrkit.core.errors import AdrkitError
 from adrkit.core.status_rules import REVERSE_RELS
-from adrkit.core.decision import STATUSES, parse_filename
+from adrkit.core.decision import STATUSES, TEMPLATE_KEY, parse_filename
 from adrkit.formats.notebook import cell_text, load_template, sections_of
 from adrkit.storage.log import DecisionLog, Record
 
@@ -156,8 +156,8 @@ def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]
                 cache[name] = exc
         template = cache[name]
         if isinstance(template, AdrkitError):
-            yield Finding(_name(rec), "template", f"template '{name}' is not available",
-                          "add it to templates/ or change 'template'", "unknown-template")
+            yield Finding(_name(rec), TEMPLATE_KEY, f"template '{name}' is not available",
+                          f"add it to templates/ or change '{TEMPLATE_KEY}'", "unknown-template")
             continue
         present = [(s.key, s.heading) for s in sections_of(rec.notebook)]
         for section in template.missing_sections(present):  # type: ignore[union-attr]

@@ -3,7 +3,7 @@ place; the package metadata, `adrkit --version` and the published site read them
 
 The distribution is published as `adrkit-notebooks` (the package index refuses `adrkit`
 as too similar to an existing project); the import package and the command stay
-`adrkit`. decisions/0012 records why.
+`adrkit`. Decision 0013 records why.
 """
 
 DISTRIBUTION = "adrkit-notebooks"

@@ -2,7 +2,8 @@
 alone, a wheel; the wheel installs into a fresh virtualenv outside this checkout, and
 every command a new user meets works there with nothing from the checkout: `init`,
 `new` from every template, `build` (and `build --execute`), `export`, `import`,
-`lab --help`, `doctor`, `schema`. Their stderr carries no warning or traceback.
+`lab --help`, `doctor`, `schema`. Their stderr carries no warning or traceback. And
+`pipx install` of the wheel gives a working `adrkit` command.
 
 Slow (it installs adrkit's dependencies from the package index or pip's cache), and
 run in CI like every other test."""
@@ -142,3 +143,21 @@ def test_every_first_command_works_from_the_installed_wheel(venv, tmp_path):
     assert report["renderer"]["name"]  # something draws diagrams in a fresh install
     for name in ("front-matter", "data", "decisions"):
         assert json.loads(run("schema", name).stdout)["title"]
+
+
+def test_pipx_installs_the_wheel_as_the_adrkit_command(dist, tmp_path):
+    pipx = Path(sys.executable).with_name("pipx")
+    if not pipx.exists():
+        pytest.fail("pipx is not installed; run scripts/setup.sh --test")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PIPX_HOME=str(tmp_path / "pipx"), PIPX_BIN_DIR=str(tmp_path / "bin"),
+               PIPX_MAN_DIR=str(tmp_path / "man"))
+    _run([pipx, "install", next(dist.glob("*.whl"))], cwd=tmp_path, env=env)
+    adrkit = tmp_path / "bin" / "adrkit"
+    proc = _run([adrkit, "--version"], cwd=tmp_path, env=env)
+    assert proc.stdout.strip() == f"adrkit {__version__} (the {DISTRIBUTION} package)"
+    log = tmp_path / "project"
+    log.mkdir()
+    for args in (["init"], ["new", "Use PostgreSQL for orders"], ["build"]):
+        _run([adrkit, *args], cwd=log, env=env)
+    assert (log / "site" / "0001-use-postgresql-for-orders.html").is_file()

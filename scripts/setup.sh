@@ -55,7 +55,9 @@ want="$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   note "installing adrkit${extras} into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".${extras}"
+  # setuptools' build backend warns on every editable install that a folder named like
+  # the package may shadow it; this checkout is meant to be imported from, so hush it.
+  PYTHONWARNINGS="ignore:Editable installation" .venv/bin/python -m pip install -q -e ".${extras}"
   echo "$want" > "$stamp"
 fi
 

@@ -18,7 +18,7 @@ import os
 import sys
 from typing import Any, Sequence
 
-from adrkit.about import __version__
+from adrkit.about import version_line
 from adrkit.core.errors import AdrkitError
 from adrkit.formats.notebook import skip_slow_imports
 from adrkit.storage import atomic
@@ -69,7 +69,7 @@ COMMAND_MODULES = (
     "markdown",   # export, import
     "publish",    # build, serve
     "lab",        # lab
-    "tools",      # doctor
+    "tools",      # doctor, schema
 )
 
 
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="adrkit", description=(
         "Architecture decision records drafted as Jupyter notebooks. A decision is "
         "referred to by number (7, 0007) or by part of its slug."))
-    parser.add_argument("--version", action="version", version=f"adrkit {__version__}")
+    parser.add_argument("--version", action="version", version=version_line())
     parser.add_argument("--dir", metavar="DIR", help="the decision log folder "
                         "(default: found from .adrkit.yaml walking up, or ADRKIT_DIR)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -17,6 +17,7 @@ __all__ = [
     "STATUSES",
     "MAX_NUMBER",
     "PUBLISHED_STATUSES",
+    "TEMPLATE_KEY",
     "Link",
     "StatusChange",
     "Decision",
@@ -30,6 +31,7 @@ __all__ = [
 
 MAX_NUMBER = 999999  # file names carry up to six digits
 
+TEMPLATE_KEY = "adrkit-template"  # front-matter key naming the template a record was made from
 STATUSES = ("draft", "proposed", "accepted", "rejected", "deprecated", "superseded")
 PUBLISHED_STATUSES = tuple(s for s in STATUSES if s != "draft")
 
@@ -155,7 +157,11 @@ class Decision:
 
     # --- front matter ---------------------------------------------------------
     _KEYS = ("title", "status", "date", "decision-makers", "consulted", "informed",
-             "tags", "supersedes", "superseded-by", "links", "status-history", "template")
+             "tags", "supersedes", "superseded-by", "links", "status-history", "template",
+             "adrkit-template", "author", "categories")
+    # Quarto's spelling of the same facts, written beside MADR's so Quarto renders a
+    # decision notebook with its people and topics; always derived, never stored apart.
+    _MIRRORS = (("decision-makers", "author"), ("tags", "categories"))
 
     def to_front_matter(self) -> dict[str, Any]:
         """Front matter as an ordered dict; empty optional keys are left out."""
@@ -172,14 +178,25 @@ class Decision:
             data["links"] = [link.to_dict() for link in self.links]
         if self.status_history:
             data["status-history"] = [c.to_dict() for c in self.status_history]
-        if self.template:
-            data["template"] = self.template
+        if self.template:  # 'template' alone is Quarto's (pandoc's) template file
+            data[TEMPLATE_KEY] = self.template
+        for source, mirror in self._MIRRORS:
+            if data.get(source):
+                data[mirror] = list(data[source])
         for key, value in self.extra.items():
             data.setdefault(key, value)
         if self.key_order:  # keep the order the author wrote; new keys go last
             rank = {k: i for i, k in enumerate(self.key_order)}
             data = dict(sorted(data.items(), key=lambda kv: rank.get(kv[0], len(rank))))
-        return data
+        mirrors = dict(self._MIRRORS)
+        ordered: dict[str, Any] = {}
+        for key, value in data.items():  # each mirror right after what it mirrors
+            if key in mirrors.values() and key in ordered:
+                continue
+            ordered[key] = value
+            if key in mirrors and mirrors[key] in data:
+                ordered[mirrors[key]] = data[mirrors[key]]
+        return ordered
 
     @classmethod
     def from_front_matter(cls, data: dict[str, Any], *, number: int, slug: str,
@@ -213,14 +230,14 @@ class Decision:
             number=number, slug=slug, title=str(title).strip(),
             status=str(status).strip().lower() if status is not None else "proposed",
             date=_date_text(data.get("date")),
-            decision_makers=_str_list(data.get("decision-makers"), "decision-makers", path),
+            decision_makers=_str_list(_or_mirror(data, "decision-makers", "author"), "decision-makers", path),
             consulted=_str_list(data.get("consulted"), "consulted", path),
             informed=_str_list(data.get("informed"), "informed", path),
-            tags=_str_list(data.get("tags"), "tags", path),
+            tags=_str_list(_or_mirror(data, "tags", "categories"), "tags", path),
             supersedes=_str_list(data.get("supersedes"), "supersedes", path),
             superseded_by=_str_list(data.get("superseded-by"), "superseded-by", path),
             links=links, status_history=history,
-            template=str(data["template"]) if data.get("template") else None,
+            template=_template_name(data),
             extra=extra, key_order=list(data),
         )
 
@@ -240,6 +257,24 @@ class Decision:
             "links": [link.to_dict() for link in self.links],
             "status-history": [c.to_dict() for c in self.status_history],
         }
+
+
+def _template_name(data: dict[str, Any]) -> str | None:
+    """The adrkit template a record was made from: `adrkit-template`, or the plain
+    `template` that records written before 0.1.0 carry (rewritten on the next save)."""
+    value = data.get(TEMPLATE_KEY) or data.get("template")
+    return str(value) if value else None
+
+
+def _or_mirror(data: dict[str, Any], key: str, mirror: str) -> Any:
+    """`key`'s value; when it is absent, the Quarto mirror's (a notebook written by
+    Quarto users names its people in `author`), reduced to plain names."""
+    if data.get(key) is not None or data.get(mirror) is None:
+        return data.get(key)
+    value = data[mirror]
+    items = value if isinstance(value, list) else [value]
+    names = [item.get("name") if isinstance(item, dict) else item for item in items]
+    return [n for n in names if isinstance(n, (str, int, float)) and str(n).strip()] or None
 
 
 def _date_text(value: Any) -> str:

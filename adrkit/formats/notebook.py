@@ -33,6 +33,7 @@ __all__ = [
     "read_decision",
     "decision_from_notebook",
     "set_front_matter",
+    "set_reader_metadata",
     "skip_slow_imports",
     "cell_text",
     "sections_of",
@@ -242,9 +243,35 @@ def read_decision(path: Path, *, number: int, slug: str) -> tuple[Decision, dict
 
 
 def set_front_matter(nb: dict[str, Any], decision: Decision) -> None:
-    """Write the decision's front matter into the notebook's first cell."""
+    """Write the decision's front matter into the notebook's first cell (and its copy
+    in the notebook's metadata, see `set_reader_metadata`)."""
     cell = front_matter_cell(nb)
     cell["source"] = dump_front_matter(decision.to_front_matter())
+    set_reader_metadata(nb, decision)
+
+
+# notebook metadata key -> how it is made from the decision; read by Jupyter Book
+# (MyST takes page front matter from these keys, never from a raw cell) and, for
+# title and authors, part of nbformat's own notebook metadata.
+_READER_METADATA = {
+    "title": lambda d: d.title,
+    "authors": lambda d: [{"name": name} for name in d.decision_makers],
+    "date": lambda d: d.date,
+    "tags": lambda d: list(d.tags),
+}
+
+
+def set_reader_metadata(nb: dict[str, Any], decision: Decision) -> None:
+    """Copy title, people, date and tags into the notebook's metadata, where Jupyter
+    Book reads page front matter; an empty value removes its key. The raw cell stays
+    the one that adrkit reads; this copy is rewritten on every save."""
+    meta = nb.setdefault("metadata", {})
+    for key, make in _READER_METADATA.items():
+        value = make(decision)
+        if value:
+            meta[key] = value
+        else:
+            meta.pop(key, None)
 
 
 def _heading(cell: dict[str, Any]) -> tuple[int, str] | None:
@@ -425,6 +452,7 @@ def notebook_from_template(template: Template, decision: Decision) -> dict[str, 
     language = metadata.get("language_info") or {}
     if language.get("name", "python") == "python":
         metadata["language_info"] = {**LANGUAGE_INFO, "version": platform.python_version(), **language}
+    set_reader_metadata(nb, decision)
     nb.setdefault("nbformat", 4)
     nb["nbformat_minor"] = max(int(nb.get("nbformat_minor", 5)), 5)
     node = nbformat.from_dict(nb)

@@ -30,6 +30,7 @@ from adrkit.formats.notebook import loads_notebook, repair_notebook, sections_of
 from adrkit.publish.prepare import prepare_notebook
 from adrkit.formats.celltags import KIND_TAGS
 from adrkit.publish.report import Problem
+from adrkit.services.kernel import quiet_kernel
 from adrkit.formats.notebook import skip_slow_imports
 
 __all__ = ["Job", "Converted", "Converter", "convert_all", "TEMPLATE_DIR", "POOL_THRESHOLD",
@@ -191,9 +192,10 @@ class Converter:
             if cell.cell_type == "code" and set(tags) & set(KIND_TAGS):
                 cell.metadata["tags"] = [*tags, "skip-execution"]
         kernel = (node.metadata.get("kernelspec") or {}).get("name") or "python3"
-        client = NotebookClient(node, timeout=600, kernel_name=kernel,
-                                resources={"metadata": {"path": job.cwd}})
-        client.execute()
+        with quiet_kernel() as config:  # IPC: no "running over TCP without encryption" warning
+            client = NotebookClient(node, timeout=600, kernel_name=kernel, config=config,
+                                    resources={"metadata": {"path": job.cwd}})
+            client.execute()
         for cell in node.cells:
             tags = cell.get("metadata", {}).get("tags")
             if tags and "skip-execution" in tags:

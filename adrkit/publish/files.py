@@ -61,6 +61,8 @@ PUBLISHED: dict[str, FileType] = {
     ".csv": FileType("text/csv; charset=utf-8", "text"),
     ".tsv": FileType("text/tab-separated-values; charset=utf-8", "text"),
     ".json": FileType("application/json", "text"),
+    # a notebook that is not a page of the site (a guide's example): its JSON, to download
+    ".ipynb": FileType("application/x-ipynb+json", "text"),
     ".mp4": FileType("video/mp4", "binary"), ".webm": FileType("video/webm", "binary"),
     ".mp3": FileType("audio/mpeg", "binary"), ".ogg": FileType("audio/ogg", "binary"),
     ".wav": FileType("audio/wav", "binary"), ".m4a": FileType("audio/mp4", "binary"),

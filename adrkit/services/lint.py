@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from adrkit.storage.datafile import read_data
 from adrkit.core.errors import AdrkitError
 from adrkit.core.status_rules import REVERSE_RELS
-from adrkit.core.decision import STATUSES, parse_filename, real_date
+from adrkit.core.decision import STATUSES, TEMPLATE_KEY, parse_filename, real_date
 from adrkit.formats.celltags import HINT, tags_of
 from adrkit.formats.notebook import cell_text, load_template, placeholder_paragraphs, sections_of
 from adrkit.storage.log import ConflictMarkers, DecisionLog, Record
@@ -28,7 +28,7 @@ class Finding:
     message: str
     fix: str
     code: str
-    severity: str = "error"
+    severity: str = "error"  # "error" and "warning" fail the check; "info" is a notice
 
     def line(self) -> str:
         return f"{self.path}: {self.field}: {self.message}; {self.fix} [{self.code}]"
@@ -171,8 +171,8 @@ def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]
                 cache[name] = exc
         template = cache[name]
         if isinstance(template, AdrkitError):
-            yield Finding(_name(rec), "template", f"template '{name}' is not available",
-                          "add it to templates/ or change 'template'", "unknown-template")
+            yield Finding(_name(rec), TEMPLATE_KEY, f"template '{name}' is not available",
+                          f"add it to templates/ or change '{TEMPLATE_KEY}'", "unknown-template")
             continue
         present = [(s.key, s.heading) for s in sections_of(rec.notebook)]
         for section in template.missing_sections(present):  # type: ignore[union-attr]
@@ -194,17 +194,17 @@ def check_placeholders(records: list[Record], log: DecisionLog) -> Iterable[Find
             except AdrkitError:
                 cache[name] = None
         template = cache.get(name)
+        sections = []
         for cell in rec.notebook.get("cells", [])[1:]:
-            if HINT in tags_of(cell):
-                continue
-            left = placeholder_paragraphs(cell, template)  # type: ignore[arg-type]
-            if left:
-                first = cell_text(cell).split("\n", 1)[0].lstrip("# ").strip() or "text"
-                sample = " ".join(left[0].split())
-                sample = sample if len(sample) <= 60 else sample[:59] + "…"
-                yield Finding(_name(rec), f"section '{first}'", f"still holds the template's text \"{sample}\"",
-                              "write your own text there or delete it (the site leaves it out)",
-                              "placeholder-text", "warning")
+            if HINT not in tags_of(cell) and placeholder_paragraphs(cell, template):  # type: ignore[arg-type]
+                sections.append(cell_text(cell).split("\n", 1)[0].lstrip("# ").strip() or "text")
+        if sections:
+            shown = ", ".join(f"'{s}'" for s in sections[:4]) + (f" and {len(sections) - 4} more"
+                                                                 if len(sections) > 4 else "")
+            yield Finding(_name(rec), "template text",
+                          f"{len(sections)} section(s) still hold the template's text ({shown})",
+                          "write your own text there or delete it (the site leaves it out)",
+                          "placeholder-text", "info")
 
 
 def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iterable[Finding]:

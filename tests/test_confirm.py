@@ -79,7 +79,7 @@ def test_passing_failing_erroring_hanging_and_dying_checks_in_one_run(log, tmp_p
     for path, raw in before.items():
         assert path.read_bytes() == raw, "the notebook itself is never rewritten"
         assert result_of(path)["outcome"] == outcomes[path.stem].outcome
-        assert result_of(path)["fingerprint"] == fingerprint(json.loads(raw), None)
+        assert result_of(path)["fingerprint"] == fingerprint(json.loads(raw), None, stem=path.stem)
     leftovers = [p.name for p in log.dir.iterdir() if p.name.startswith(".")]
     assert leftovers == [], "atomic writes leave no temporary files"
 
@@ -171,10 +171,17 @@ def test_statuses_not_in_force_are_skipped_unless_named(log):
     assert by[draft.stem].outcome == "skipped"
     assert none.stem not in by and commented.stem not in by
     assert report.without_check == 2 and report.exit_code == 0
-    assert result_of(old)["outcome"] == "skipped"
+    assert not old.with_name(old.stem + ".confirmation.json").exists()  # reported, not recorded
+    assert state_of(log.resolve(old.name)).state == "skipped"
     named = confirm(log, [old.stem, "only-comments"], clock=clock)
     by = {r.decision: r for r in named.results}
     assert by[old.stem].outcome == "failed"  # named: run whatever its status
+    assert result_of(old)["outcome"] == "failed"
+    again = confirm(log, clock=clock)  # not named again: skipped, and its last run stays on file
+    assert {r.decision: r.outcome for r in again.results}[old.stem] == "skipped"
+    assert result_of(old)["outcome"] == "failed"
+    state = state_of(log.resolve(old.name))
+    assert state.state == "skipped" and state.result.outcome == "failed" and not state.debt
     assert by[commented.stem].outcome == "skipped" and "no code cell tagged confirmation" in by[commented.stem].reason
     assert named.exit_code == 1
 
@@ -293,3 +300,39 @@ def test_the_example_log_confirms_as_its_results_say(tmp_path):
     assert report.exit_code == 1
     after = {r.decision.number: state_of(r).state for r in log.records() if state_of(r)}
     assert after == {2: "passed", 3: "failed", 5: "passed", 6: "passed", 8: "passed"}
+
+
+def test_pre_commit_hooks_name_changed_files_and_write_nothing(tmp_path, cli):
+    import re
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    confirm_hook = hooks["adrkit-confirm"]
+    assert confirm_hook["entry"] == "adrkit confirm --no-record" and confirm_hook["pass_filenames"] is True
+    assert hooks["adrkit-lint"]["entry"] == "adrkit lint"
+    log = make_log(tmp_path)
+    good = add_decision(log, "Good", ["assert True"])
+    bad = add_decision(log, "Bad", ["assert False, 'no'"])
+    changed = [f"decisions/{good.name}", f"decisions/{good.stem}.yaml", ".adrkit.yaml", "README.md",
+               f"decisions/{good.stem}.confirmation.json"]
+    passed = [p for p in changed if re.search(confirm_hook["files"], p)]
+    assert passed == [f"decisions/{good.name}", f"decisions/{good.stem}.yaml"]
+    assert [p for p in changed if re.search(hooks["adrkit-lint"]["files"], p)] == passed + [".adrkit.yaml"]
+    res = cli(*confirm_hook["entry"].split()[1:], *passed)
+    assert res.code == 0, res.err
+    assert res.out.count("0001-good  passed") == 1  # a notebook and its data file: one check
+    res = cli(*confirm_hook["entry"].split()[1:], f"decisions/{bad.name}")
+    assert res.code == 1 and "AssertionError: no" in res.out
+    assert not list(log.dir.glob("*.confirmation.json"))
+
+
+def test_renumber_takes_the_result_along(log, cli):
+    path = add_decision(log, "Moves", ["assert True"])
+    confirm(log, clock=clock)
+    res = cli("renumber", "1", "7", cwd=log.dir.parent)
+    assert res.code == 0, res.err
+    assert not (log.dir / "0001-moves.confirmation.json").exists()
+    moved = log.resolve("7")
+    assert (log.dir / "0007-moves.confirmation.json").is_file()
+    assert state_of(moved).state == "passed"  # nothing in the decision changed

@@ -29,7 +29,7 @@ TRADEOFF = """tradeoffs:
 def _record(path, outcome, *, stale=False, error=""):
     nb = json.loads(path.read_text())
     fp = "sha256:older" if stale else fingerprint(nb, path.with_suffix(".yaml").read_bytes()
-                                                 if path.with_suffix(".yaml").exists() else None)
+                                                 if path.with_suffix(".yaml").exists() else None, stem=path.stem)
     result = CheckResult(path.stem, outcome, "2026-05-30T10:00:00Z", fingerprint=fp, cells=[12], error=error)
     path.with_name(result_name(path.stem)).write_text(dump_result(result))
 

@@ -31,7 +31,7 @@ HOSTILE_HTML = ('<table><tr><td>p99</td><td>212 ms</td></tr></table>'
 def _record(path: Path, outcome: str, *, evidence=(), error="", stale=False, date="2026-05-30T10:00:00Z"):
     nb = json.loads(path.read_text())
     data = path.with_suffix(".yaml")
-    fp = "sha256:before" if stale else fingerprint(nb, data.read_bytes() if data.exists() else None)
+    fp = "sha256:before" if stale else fingerprint(nb, data.read_bytes() if data.exists() else None, stem=path.stem)
     result = CheckResult(path.stem, outcome, date, duration=1.25, fingerprint=fp, cells=[12], error=error,
                          evidence=list(evidence), summary="p99 212 ms < 250 ms" if outcome == "passed" else "",
                          adrkit="0.1.0", python="3.11.7", kernel="python3")
@@ -234,3 +234,13 @@ def test_check_pages_pass_axe(example_site, browser, scheme):
 
 
 from test_site_browser import browser  # noqa: E402,F401  (the shared Chromium fixture)
+
+
+def test_serve_rebuilds_when_a_result_is_recorded(checked_site):
+    from adrkit.publish.serve import snapshot
+
+    _, log, _ = checked_site
+    before = snapshot(log)
+    assert str(log.dir / "0001-passing-check.confirmation.json") in before
+    _record(log.dir / "0004-never-run.ipynb", "passed")
+    assert snapshot(log) != before

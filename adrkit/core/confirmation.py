@@ -10,7 +10,8 @@ A check is the code cells of a decision tagged `confirmation`. One run of them e
   file, a typo), it hung past its timeout and was stopped, its kernel died or would
   not start, or the notebook could not be read;
 - `skipped`: not run, because the decision is not in force (draft, rejected,
-  deprecated, superseded) and was not named.
+  deprecated, superseded) and was not named (reported, never recorded, so the last
+  real run stays on file).
 
 What a reader sees adds two states: `never-run` (a check with no recorded run) and
 `stale` (the recorded run is of an earlier version of the decision: its fingerprint
@@ -158,10 +159,15 @@ class CheckState:
 
 
 def check_state(result: CheckResult | None, fingerprint: str, *, has_check: bool,
-                now: _dt.datetime | None = None, stale_after_days: int | None = None) -> CheckState | None:
-    """The state of a decision's check: None when it has no cell tagged `confirmation`."""
+                now: _dt.datetime | None = None, stale_after_days: int | None = None,
+                status: str | None = None) -> CheckState | None:
+    """The state of a decision's check: None when it has no cell tagged `confirmation`;
+    `skipped` when the decision's `status` is not one whose checks run (its last run, if
+    any, is kept for reference)."""
     if not has_check:
         return None
+    if status is not None and status not in CHECKED_STATUSES:
+        return CheckState("skipped", result, f"its check is not run while the decision is {status}")
     if result is None:
         return CheckState("never-run", None, "its check has never been run")
     if result.fingerprint != fingerprint:

@@ -68,13 +68,15 @@ def _is_front_matter(index: int, cell: dict[str, Any]) -> bool:
     return index == 0 and cell.get("cell_type") == "raw" and cell_text(cell).lstrip().startswith("---")
 
 
-def fingerprint(nb: dict[str, Any], data: bytes | None) -> str:
-    """What a recorded run is compared with to tell whether it is stale (see above)."""
+def fingerprint(nb: dict[str, Any], data: bytes | None, *, stem: str) -> str:
+    """What a recorded run is compared with to tell whether it is stale (see above).
+    The record's own stem reads as `{{stem}}`, so renumbering it (which rewrites
+    `tradeoff_editor("0007-...")`) is no change of the decision."""
     cells = []
     for index, cell in enumerate(nb.get("cells") or []):
         if not isinstance(cell, dict) or _is_front_matter(index, cell):
             continue
-        source = cell_text(cell).replace("\r\n", "\n")
+        source = cell_text(cell).replace("\r\n", "\n").replace(stem, "{{stem}}")
         cells.append([str(cell.get("cell_type")), source, CONFIRMATION in tags_of(cell)])
     digest = hashlib.sha256(b"adrkit confirmation fingerprint 1\0")
     digest.update(json.dumps([kernel_name(nb), cells], ensure_ascii=False).encode("utf-8"))

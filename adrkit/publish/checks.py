@@ -71,7 +71,7 @@ class SiteChecks:
             why = {"passed": "its check passed", "failed": "its check failed",
                    "error": "its check ended in an error"}[state.state] + f" on {result.day}"
         return {"state": state.state, "label": state.label, "why": _sentence(why),
-                "error": result.error if result and result.outcome in ("failed", "error") else "",
+                "error": result.error if result and state.state in ("failed", "error") else "",
                 "date": result.day if result else "", "duration": f"{result.duration:.1f}" if result else "",
                 "cells": ", ".join(str(c) for c in result.cells) if result else "",
                 "kernel": result.kernel if result else "", "python": result.python if result else "",
@@ -180,7 +180,9 @@ def _evidence(items: list[dict[str, Any]], sanitizer: Any) -> list[dict[str, str
     return parts
 
 
-def _display(data: dict[str, Any], sanitizer: Any) -> dict[str, str] | None:
+def _display(data: Any, sanitizer: Any) -> dict[str, str] | None:
+    if not isinstance(data, dict):  # a results file edited by hand: show nothing rather than fail
+        return None
     for mime in ("text/html", "image/svg+xml"):
         if isinstance(data.get(mime), str) and data[mime].strip():
             clean, _ = sanitizer.clean(data[mime])

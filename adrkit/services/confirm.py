@@ -4,8 +4,9 @@ and record the outcome beside the decision, in `NNNN-slug.confirmation.json`.
 How a run goes:
 
 1. plan: read the decisions (all, or the ones named); a decision with no check is left
-   alone; one not in force (draft, rejected, deprecated, superseded) is recorded as
-   skipped unless it was named; one whose notebook cannot be read is an error;
+   alone; one not in force (draft, rejected, deprecated, superseded) is reported as
+   skipped unless it was named (and not recorded: its last real run stays on file);
+   one whose notebook cannot be read is an error;
 2. run: every check gets a fresh kernel (the kernel its notebook names, `python3` by
    default) started with the log's folder as its working directory, over IPC sockets in
    a private folder (see `services.kernel`); its cells run in order and the first one
@@ -179,8 +180,9 @@ def state_of(record: Record, *, now: _dt.datetime | None = None,
         result = read_result(record.path)
     except AdrkitError:
         result = None
-    return check_state(result, fingerprint(record.notebook, _data_bytes(record.path)), has_check=True,
-                       now=now, stale_after_days=stale_after_days)
+    current = fingerprint(record.notebook, _data_bytes(record.path), stem=record.decision.stem)
+    return check_state(result, current, has_check=True, now=now, stale_after_days=stale_after_days,
+                       status=record.decision.status)
 
 
 # --- 1. plan ------------------------------------------------------------------------
@@ -213,7 +215,7 @@ def plan_checks(log: DecisionLog, refs: Iterable[str] = ()) -> tuple[list[Check]
                 immediate.append(CheckResult(d.stem, "skipped", "", adrkit=__version__,
                                              reason="it has no code cell tagged confirmation"))
             continue
-        fp = fingerprint(rec.notebook, _data_bytes(rec.path))
+        fp = fingerprint(rec.notebook, _data_bytes(rec.path), stem=rec.decision.stem)
         if not named and d.status not in CHECKED_STATUSES:
             immediate.append(CheckResult(d.stem, "skipped", "", fingerprint=fp, adrkit=__version__,
                                          cells=[n for n, _ in cells],
@@ -241,11 +243,9 @@ def confirm(log: DecisionLog, refs: Iterable[str] = (), options: ConfirmOptions 
     started = time.perf_counter()
     checks, immediate, without = plan_checks(log, refs)
     report = ConfirmReport(without_check=without)
-    for result in immediate:
+    for result in immediate:  # skipped or unreadable: reported, not recorded
         if not result.date:
             result.date = _stamp(clock())
-        if write and result.outcome == "skipped" and result.cells:
-            _write(log, result)
     results = list(immediate)
     if checks:
         jobs = max(1, min(options.jobs or default_jobs(), len(checks)))
@@ -322,7 +322,10 @@ class _Kernel:
         started = time.perf_counter()
         self._stderr = open(os.path.join(self.folder, "kernel.log"), "wb")
         try:
-            await self.km.start_kernel(cwd=str(self.cwd), stderr=self._stderr)
+            # history in memory (as nbclient does): a check's code never lands in the
+            # user's IPython history, and kernels side by side share no history database
+            await self.km.start_kernel(cwd=str(self.cwd), stderr=self._stderr,
+                                       extra_arguments=["--HistoryManager.hist_file=:memory:"])
         except NoSuchKernel:
             raise _CheckError(f"kernel '{self.name}' is not installed; install it, or set the notebook's "
                               "kernel to python3") from None
@@ -390,7 +393,7 @@ class _CheckError(Exception):
     """The check could not finish (outcome `error`); the message is the one line."""
 
 
-_RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
+_RESET = ("get_ipython().reset(new_session=False)\n"
           "import os as _adrkit_os\n_adrkit_os.chdir({cwd!r})\ndel _adrkit_os\n")
 
 

@@ -13,6 +13,7 @@ from typing import Iterable
 from adrkit.core import status_rules as lifecycle
 from adrkit.core.errors import ConflictError, UsageError
 from adrkit.core.decision import MAX_NUMBER, STATUSES, Decision, Link, make_stem, slugify
+from adrkit.formats.confirmation import result_name
 from adrkit.formats.notebook import (cell_text, dumps_notebook, load_template, notebook_from_template, set_front_matter)
 from adrkit.storage.log import DecisionLog, Record
 
@@ -155,6 +156,9 @@ def renumber(log: DecisionLog, ref: str, new_number: int) -> tuple[Path, Path, l
         if new_data.exists():
             raise ConflictError("already exists", path=new_data, fix="move it away first")
         renames.append((data, new_data))
+    results = rec.path.with_name(result_name(old_stem))  # the last run of its check goes along
+    if results.is_file():
+        renames.append((results, new_path.with_name(result_name(new_stem))))
     from adrkit.storage.atomic import write_all
 
     write_all(changes, renames)

@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=float, metavar="S", help="seconds for all the cells of one check "
                    "(default: confirm.timeout of .adrkit.yaml, else 120); a check still running is stopped")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="checks at once (default: one per core)")
+    p.add_argument("--no-record", action="store_true",
+                   help="run and report, but write no results file (for a pre-commit hook, which must not "
+                        "change files)")
     p.add_argument("--reuse-kernels", action="store_true",
                    help="keep one kernel per worker between checks, resetting its variables and working "
                         "folder: faster, but imported modules and other process state carry over, so only "
@@ -110,7 +113,8 @@ def run_confirm(args: Any, log: Any, refs: list[str], *, print_results: bool = T
     from adrkit.services.confirm import confirm, result_path
 
     options = _options(args, log)
-    report = confirm(log, refs, options, clock=clock, progress=lambda m: say(f"adrkit: {m}"))
+    report = confirm(log, refs, options, clock=clock, progress=lambda m: say(f"adrkit: {m}"),
+                     write=not getattr(args, "no_record", False))
     if print_results and getattr(args, "json", False):
         emit_json([r.to_dict(evidence=False) | {"results-file": _rel(result_path(log.dir / f"{r.decision}.ipynb"))}
                    for r in report.results])

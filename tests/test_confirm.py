@@ -336,3 +336,31 @@ def test_renumber_takes_the_result_along(log, cli):
     moved = log.resolve("7")
     assert (log.dir / "0007-moves.confirmation.json").is_file()
     assert state_of(moved).state == "passed"  # nothing in the decision changed
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_run_kills_its_kernels_and_keeps_what_finished(tmp_path, signame):
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import _env
+
+    log = make_log(tmp_path)
+    pid_file = tmp_path / "kernel.pid"
+    add_decision(log, "Quick", ["assert True"])
+    add_decision(log, "Hangs", [f"import os, pathlib, time\npathlib.Path({str(pid_file)!r}).write_text(str(os.getpid()))\n"
+                                "time.sleep(600)"])
+    proc = subprocess.Popen([sys.executable, "-m", "adrkit", "confirm", "--jobs", "1"], cwd=tmp_path, env=_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert pid_file.exists(), "the hanging check never started"
+    kernel = int(pid_file.read_text())
+    proc.send_signal(getattr(signal, signame))
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "adrkit: interrupted" in err and "Traceback" not in err, err
+    assert not Path(f"/proc/{kernel}").exists() or Path(f"/proc/{kernel}/stat").read_text().split()[2] == "Z"
+    assert result_of(log.dir / "0001-quick.ipynb")["outcome"] == "passed"  # recorded before the signal
+    assert not (log.dir / "0002-hangs.confirmation.json").exists()

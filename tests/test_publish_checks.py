@@ -244,3 +244,9 @@ def test_serve_rebuilds_when_a_result_is_recorded(checked_site):
     assert str(log.dir / "0001-passing-check.confirmation.json") in before
     _record(log.dir / "0004-never-run.ipynb", "passed")
     assert snapshot(log) != before
+
+
+def test_the_timeline_says_reviewed_not_became(checked_site):
+    site, _, _ = checked_site
+    html = (site / "timeline.html").read_text()
+    assert "2026-02-01</time> reviewed by Hannah &lt;Becker&gt;" in html

@@ -135,8 +135,7 @@ class SiteRenderer:
         for page in ordered:
             d = page.decision
             year = d.date[:4] if d.date[:4].isdigit() else "Undated"
-            events = [{"status": h.status, "date": h.date} for h in d.status_history
-                      if h.date and h.date != d.date]
+            events = [history_view(h) for h in d.status_history if h.date and h.date != d.date]
             years.setdefault(year, []).append({"date": d.date, "label": d.label, "title": d.title,
                                                "status": d.status, "href": page.href,
                                                "events": events})

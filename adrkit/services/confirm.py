@@ -370,6 +370,21 @@ class _Kernel:
         except Exception:
             return None
 
+    def kill_now(self) -> None:
+        """Kill the kernel's process group without waiting (from a signal handler)."""
+        import signal
+
+        provisioner = getattr(self.km, "provisioner", None)
+        pgid = getattr(provisioner, "pgid", None)
+        process = getattr(provisioner, "process", None)
+        try:
+            if pgid and hasattr(os, "killpg"):
+                os.killpg(pgid, signal.SIGKILL)
+            elif process is not None:
+                process.kill()
+        except OSError:
+            pass
+
     async def stop(self) -> None:
         started = self.km.has_kernel
         try:
@@ -398,6 +413,10 @@ _RESET = ("get_ipython().reset(new_session=False)\n"
 
 
 class _Runner:
+    """Runs the checks `jobs` at a time on one event loop. SIGINT and SIGTERM (Ctrl-C, a
+    CI job cancelled) kill every kernel at once, keep the results already recorded, and
+    end the run with KeyboardInterrupt."""
+
     def __init__(self, cwd: Path, options: ConfirmOptions, clock: Clock,
                  on_result: Callable[[CheckResult], None]):
         self.cwd = Path(cwd).resolve()
@@ -406,22 +425,61 @@ class _Runner:
         self.on_result = on_result
         self.results: list[CheckResult] = []
         self.live: set[_Kernel] = set()
+        self.stopping: set[asyncio.Future[None]] = set()
+        self.interrupted = False
 
     async def run(self, checks: list[Check], jobs: int) -> list[CheckResult]:
         queue: asyncio.Queue[Check] = asyncio.Queue()
         for check in checks:
             queue.put_nowait(check)
+        workers = [asyncio.ensure_future(self._worker(queue)) for _ in range(jobs)]
+        handled = self._catch_signals(workers)
         try:
-            await asyncio.gather(*(self._worker(queue) for _ in range(jobs)))
+            await asyncio.gather(*workers, return_exceptions=self.interrupted)
+        except asyncio.CancelledError:
+            if not self.interrupted:
+                raise
         finally:
             for kernel in list(self.live):
                 await kernel.stop()
+            while self.stopping:
+                await asyncio.gather(*list(self.stopping), return_exceptions=True)
+            self._release_signals(handled)
+        if self.interrupted:
+            raise KeyboardInterrupt
         return self.results
+
+    def _catch_signals(self, workers: list[asyncio.Future[None]]) -> list[int]:
+        import signal
+
+        loop = asyncio.get_running_loop()
+
+        def interrupt() -> None:
+            self.interrupted = True
+            for kernel in list(self.live):
+                kernel.kill_now()  # at once: a cell stuck in C code ignores a polite request
+            for worker in workers:
+                worker.cancel()
+
+        handled = []
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, interrupt)
+                handled.append(signum)
+            except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+                pass
+        return handled
+
+    @staticmethod
+    def _release_signals(handled: list[int]) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in handled:
+            loop.remove_signal_handler(signum)
 
     async def _worker(self, queue: asyncio.Queue[Check]) -> None:
         kernel: _Kernel | None = None
         try:
-            while True:
+            while not self.interrupted:
                 try:
                     check = queue.get_nowait()
                 except asyncio.QueueEmpty:
@@ -432,6 +490,8 @@ class _Runner:
                     await self._retire(kernel)
                     kernel = None
                 result, kernel, healthy = await self._one(check, kernel)
+                if self.interrupted:  # its kernel was killed under it: no outcome to record
+                    return
                 if not healthy or not self.options.reuse_kernels:
                     if kernel is not None:
                         await self._retire(kernel)
@@ -443,8 +503,12 @@ class _Runner:
                 await self._retire(kernel)
 
     async def _retire(self, kernel: _Kernel) -> None:
+        """Stop a kernel in the background: the next check need not wait for the
+        process to be reaped (about a tenth of a second); `run` waits for them all."""
         self.live.discard(kernel)
-        await kernel.stop()
+        task = asyncio.ensure_future(kernel.stop())
+        self.stopping.add(task)
+        task.add_done_callback(self.stopping.discard)
 
     async def _one(self, check: Check, kernel: _Kernel | None) -> tuple[CheckResult, _Kernel | None, bool]:
         """Run one check; returns its result, the kernel (None if it never started) and

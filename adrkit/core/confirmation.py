@@ -35,6 +35,7 @@ __all__ = [
     "CheckState",
     "check_state",
     "parse_timestamp",
+    "timestamp",
 ]
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
@@ -58,6 +59,11 @@ def parse_timestamp(text: str) -> _dt.datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_dt.timezone.utc)
     return moment.astimezone(_dt.timezone.utc)
+
+
+def timestamp(moment: _dt.datetime) -> str:
+    """A moment as results files write it: UTC, to the second, '2026-01-31T09:30:00Z'."""
+    return moment.astimezone(_dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass

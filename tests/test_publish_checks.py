@@ -56,6 +56,11 @@ def checked_site(tmp_path):
     add_decision(log, "Never run", ["assert True"])
     add_decision(log, "No check at all")
     draft = add_decision(log, "Draft with a check", ["assert True"], status="draft")
+    rec = log.resolve(draft.name)
+    from adrkit.core.decision import Link
+
+    rec.decision.links.append(Link("relates-to", "0099-nowhere"))
+    log.save_many([rec])
     reviewed = add_decision(log, "Reviewed one")
     rec = log.resolve(reviewed.name)
     from adrkit.core.reviews import record_review
@@ -135,8 +140,9 @@ def test_the_debt_page_links_each_item_and_says_what_to_do(checked_site):
     assert '<a href="0002-failing-check.html">0002 Failing check</a>' in html
     assert "run &#39;adrkit confirm 0002&#39;" in html
     assert '<a href="0007-reviewed-one.html">' in html  # overdue: 3 months after 2026-02-01
-    # a draft is not published: its debt is listed, without a link
+    # a draft is not published: its debt (a dangling link; its check is not run) is listed, without a link
     assert f"{draft.stem[:4]} Draft with a check (not published)" in doc.text
+    assert "0099-nowhere" in doc.text and doc.text.count("Draft with a check") == 1
     assert "as of 2026-06-01" in doc.text
     assert any(e.attrs.get("href") == "debt.html" for e in parse(site / "index.html").find("a"))
 

@@ -24,6 +24,7 @@ import base64
 import binascii
 import datetime as _dt
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ class SiteChecks:
         item = self.reviews.get(stem)
         if item is None:
             return None
-        return {"due": item.due.isoformat() if item.due else "", "when": item.when(), "basis": item.basis,
+        return {"due": item.due.isoformat() if item.due else "", "when": item.when(), "basis": _dated(item.basis),
                 "overdue": item.overdue, "soon": item.days_left is not None and 0 <= item.days_left <= 30,
                 "problem": item.problem or ""}
 
@@ -121,6 +122,12 @@ def history_view(change: Any) -> dict[str, str]:
         view["reviewed_by"] = str(extra.get(REVIEWED_BY) or "")
         view["note"] = str(extra.get("note") or "")
     return view
+
+
+def _dated(text: str) -> list[tuple[str, bool]]:
+    """`text` in parts, (part, is it a YYYY-MM-DD date): the page keeps each date on one line."""
+    parts = re.split(r"(\d{4}-\d{2}-\d{2})", text)
+    return [(part, i % 2 == 1) for i, part in enumerate(parts) if part]
 
 
 def _sentence(text: str) -> str:

@@ -23,9 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "confirm", help="run each decision's check (cells tagged confirmation); exit 1 if one fails",
         description="Run the code cells tagged 'confirmation' of each decision (all accepted and "
                     "proposed ones, or those named) in a fresh kernel, with the log's folder as the "
-                    "working directory, several at once. Each outcome (passed, failed, error, skipped), "
-                    "with its date, duration, versions, the failing cell's error and what the check "
-                    "displayed, is written to NNNN-slug.confirmation.json beside the decision; the "
+                    "working directory, several at once. Each outcome (passed; failed on an "
+                    "AssertionError; error for anything else, a timeout or a dead kernel), with its "
+                    "date, duration, versions, the failing cell's error and what the check displayed, "
+                    "is written to NNNN-slug.confirmation.json beside the decision; the "
                     "notebook is not changed. A check is your own code and runs with your rights: it "
                     "can read and write anything you can. Exit 1 when a check failed or ended in an error.")
     p.add_argument("refs", nargs="*", metavar="REF", help="decisions to check (default: every accepted "

@@ -66,6 +66,7 @@ class _GuardedOutput:
 COMMAND_MODULES = (
     "log",        # init, new, list, show, status, supersede, link, renumber
     "check",      # lint, graph
+    "confirm",    # confirm, review, due, debt
     "markdown",   # export, import
     "publish",    # build, serve
     "lab",        # lab

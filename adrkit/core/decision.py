@@ -27,6 +27,7 @@ __all__ = [
     "make_stem",
     "canonical_status",
     "real_date",
+    "REVIEW_KEYS",
 ]
 
 MAX_NUMBER = 999999  # file names carry up to six digits
@@ -34,6 +35,9 @@ MAX_NUMBER = 999999  # file names carry up to six digits
 TEMPLATE_KEY = "adrkit-template"  # front-matter key naming the template a record was made from
 STATUSES = ("draft", "proposed", "accepted", "rejected", "deprecated", "superseded")
 PUBLISHED_STATUSES = tuple(s for s in STATUSES if s != "draft")
+# When a decision is due for review: a date, or a period after acceptance (see core.reviews).
+# Kept in `extra` as written; summaries show them when set.
+REVIEW_KEYS = ("review-by", "review-after")
 
 _FILENAME = re.compile(r"^(?P<number>\d{1,6})-(?P<slug>[^/\\]+?)(?:\.(?P<ext>ipynb|yaml|md))?$")
 
@@ -256,7 +260,7 @@ class Decision:
             "supersedes": self.supersedes, "superseded-by": self.superseded_by,
             "links": [link.to_dict() for link in self.links],
             "status-history": [c.to_dict() for c in self.status_history],
-        }
+        } | {key: self.extra[key] for key in REVIEW_KEYS if self.extra.get(key) not in (None, "")}
 
 
 def _template_name(data: dict[str, Any]) -> str | None:

@@ -52,6 +52,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: <project>/.adrkit-cache/publish
     parallel: bool | None = None   # None: a process pool when there are many pages
     guides: list[Path] | None = None  # guide folders; None: site.guides of .adrkit.yaml
+    today: str | None = None       # YYYY-MM-DD that review dates and debt are judged on; None: today (UTC)
 
 
 @dataclass
@@ -431,6 +432,7 @@ def _record_rules(log: DecisionLog, decisions: list[tuple[Path, Decision]]) -> l
 
 def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageCache,
             options: BuildOptions, state: _State) -> None:
+    from adrkit.publish.checks import checks_stage
     from adrkit.publish.feeds import atom_feed, decisions_json, search_index_js
     from adrkit.publish.pages import SiteRenderer, SiteSettings
 
@@ -442,6 +444,7 @@ def _render(log: DecisionLog, links: SiteLinks, writer: SiteWriter, cache: PageC
                                          guides=bool(guides)),
                             bytecode_dir=cache.dir / "templates")
     pages = state.pages
+    checks_stage(log, state.decisions, pages, links, renderer, writer, today=options.today)    # 5c
     for i, page in enumerate(pages):
         prev = pages[i - 1] if i > 0 else None
         nxt = pages[i + 1] if i + 1 < len(pages) else None

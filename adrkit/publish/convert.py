@@ -28,7 +28,7 @@ from adrkit.storage.datafile import read_data
 from adrkit.core.errors import AdrkitError
 from adrkit.formats.notebook import loads_notebook, repair_notebook, sections_of
 from adrkit.publish.prepare import prepare_notebook
-from adrkit.formats.celltags import KIND_TAGS
+from adrkit.formats.celltags import CONFIRMATION, KIND_TAGS
 from adrkit.publish.report import Problem
 from adrkit.services.kernel import quiet_kernel
 from adrkit.formats.notebook import skip_slow_imports
@@ -187,9 +187,9 @@ class Converter:
 
         node = self._nbformat.from_dict(nb)
         self._rejoin_lines(node)
-        for cell in node.cells:  # widget cells are replaced by static renders anyway
-            tags = cell.get("metadata", {}).get("tags") or []
-            if cell.cell_type == "code" and set(tags) & set(KIND_TAGS):
+        for cell in node.cells:  # widget cells are replaced by static renders anyway;
+            tags = cell.get("metadata", {}).get("tags") or []  # checks run only with 'confirm'
+            if cell.cell_type == "code" and set(tags) & {*KIND_TAGS, CONFIRMATION}:
                 cell.metadata["tags"] = [*tags, "skip-execution"]
         kernel = (node.metadata.get("kernelspec") or {}).get("name") or "python3"
         with quiet_kernel() as config:  # IPC: no "running over TCP without encryption" warning

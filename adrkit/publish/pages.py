@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from adrkit.about import __version__
+from adrkit.publish.checks import history_view
 from adrkit.publish.guides import GuidePage
 from adrkit.publish.links import Page, SiteLinks, Target
 from adrkit.publish.renders import GraphEdge, GraphNode
@@ -46,6 +47,7 @@ class SiteRenderer:
         self.settings = settings
         self.env = site_environment(bytecode_dir)
         self._templates: dict[str, Any] = {}
+        self.checks: Any = None  # `checks.SiteChecks`, set by the checks stage before pages render
         self._common = {"site_title": settings.title, "logo": settings.logo, "csp": CSP,
                         "version": __version__, "lang": settings.lang, "has_guides": settings.guides,
                         "root": ""}
@@ -69,7 +71,9 @@ class SiteRenderer:
                   ("Informed", d.informed)]
         return self._render(
             "decision.html.j2", active="", d=d, banner=banner, people=people,
-            history=[{"status": h.status, "date": h.date} for h in d.status_history],
+            history=[history_view(h) for h in d.status_history],
+            check=self.checks.decision_view(d.stem) if self.checks else None,
+            review=self.checks.review_view(d.stem) if self.checks else None,
             relations=links.relations(page), body=page.body, error=page.error,
             prev=Target(prev.caption, prev.href) if prev else None,
             next=Target(next.caption, next.href) if next else None)
@@ -83,14 +87,22 @@ class SiteRenderer:
             tags.update(d.tags)
             rows.append({"stem": d.stem, "number": d.number, "label": d.label, "title": d.title,
                          "status": d.status, "date": d.date, "tags": d.tags, "href": page.href,
-                         "tags_json": json.dumps(d.tags, ensure_ascii=False)})
+                         "tags_json": json.dumps(d.tags, ensure_ascii=False),
+                         "check": self.checks.index_view(d.stem) if self.checks else None})
         present = {p.decision.status for p in pages}
         from adrkit.core.decision import STATUSES
 
         statuses = [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
+        check_filters = self.checks.filters([p.stem for p in pages]) if self.checks else []
         return self._render("index.html.j2", active="index", rows=rows, statuses=statuses,
+                            check_filters=check_filters,
                             tags=sorted(tags, key=str.lower), drafts=self.settings.drafts,
                             guides=[{"stem": g.stem, "title": g.title, "href": g.href} for g in guides or []])
+
+    # --- decision debt (stage 5c, `checks`) -------------------------------------------
+    def debt(self, checks: Any, links: SiteLinks) -> str:
+        return self._render("debt.html.j2", active="debt", groups=checks.debt_groups(links),
+                            count=len(checks.debt), today=checks.today.isoformat())
 
     # --- guides ------------------------------------------------------------------
     def guide(self, page: GuidePage, prev: GuidePage | None, next: GuidePage | None) -> str:
@@ -112,8 +124,7 @@ class SiteRenderer:
         for page in ordered:
             d = page.decision
             year = d.date[:4] if d.date[:4].isdigit() else "Undated"
-            events = [{"status": h.status, "date": h.date} for h in d.status_history
-                      if h.date and h.date != d.date]
+            events = [history_view(h) for h in d.status_history if h.date and h.date != d.date]
             years.setdefault(year, []).append({"date": d.date, "label": d.label, "title": d.title,
                                                "status": d.status, "href": page.href,
                                                "events": events})

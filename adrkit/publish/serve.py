@@ -59,7 +59,7 @@ def snapshot(log: DecisionLog, guides: list[Path] | None = None) -> dict[str, tu
         except OSError:
             continue
         for entry in entries:
-            if entry.name.endswith((".ipynb", ".yaml")):
+            if entry.name.endswith((".ipynb", ".yaml", ".confirmation.json")):  # results: `adrkit confirm`
                 try:
                     if entry.is_file():
                         st = entry.stat()

@@ -16,7 +16,8 @@ from typing import Iterable
 
 from adrkit.core import status_rules as lifecycle
 from adrkit.core.errors import ConflictError, UsageError
-from adrkit.core.decision import MAX_NUMBER, STATUSES, Decision, make_stem, slugify
+from adrkit.core.decision import MAX_NUMBER, STATUSES, Decision, Link, make_stem, slugify
+from adrkit.formats.confirmation import result_name
 from adrkit.formats.notebook import cell_text, dumps_notebook, load_template, notebook_from_template, set_front_matter
 from adrkit.storage.atomic import write_all
 from adrkit.storage.log import DecisionLog, Record
@@ -190,6 +191,11 @@ def _renumber(log: DecisionLog, ref: str, new_number: int) -> tuple[Path, Path, 
             raise ConflictError("already exists", path=new_data, fix="move it away first")
         renames.append((data, new_data))
         expect[new_data] = None
+    results = rec.path.with_name(result_name(old_stem))  # the last run of its check goes along
+    if results.is_file():
+        new_results = new_path.with_name(result_name(new_stem))
+        renames.append((results, new_results))
+        expect[new_results] = None
     write_all(changes, renames, expect=expect, root=log.dir)
     old_path = rec.path
     rec.path = new_path

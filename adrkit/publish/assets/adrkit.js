@@ -13,6 +13,9 @@
   var q = document.getElementById("q");
   var status = document.getElementById("status");
   var tag = document.getElementById("tag");
+  // Further filters (e.g. by check state): each <select data-filter="NAME"> keeps the rows
+  // whose data-NAME equals its value; its name is kept in the URL like status and tag.
+  var more = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var count = document.getElementById("count");
   var empty = document.getElementById("no-results");
   var guideSection = document.getElementById("guide-results");
@@ -62,7 +65,10 @@
     var wantStatus = status.value, wantTag = tag.value, shown = 0;
     rows.forEach(function (row) {
       var ok = (!wantStatus || row.getAttribute("data-status") === wantStatus) &&
-               (!wantTag || row._tags.indexOf(wantTag) >= 0);
+               (!wantTag || row._tags.indexOf(wantTag) >= 0) &&
+               more.every(function (select) {
+                 return !select.value || row.getAttribute("data-" + select.getAttribute("data-filter")) === select.value;
+               });
       if (ok) {
         ok = words.every(function (w) { return row._head.indexOf(w) >= 0 || row._body.indexOf(w) >= 0; });
       }
@@ -77,7 +83,8 @@
     empty.hidden = shown > 0;
     var guidesShown = 0;
     guides.forEach(function (item) {
-      var ok = words.length > 0 && !wantStatus && !wantTag && words.every(function (w) {
+      var ok = words.length > 0 && !wantStatus && !wantTag && more.every(function (s) { return !s.value; }) &&
+        words.every(function (w) {
         return item._head.indexOf(w) >= 0 || item._body.indexOf(w) >= 0;
       });
       item.hidden = !ok;
@@ -96,6 +103,9 @@
     if (q.value) { params.push("q=" + encodeURIComponent(q.value)); }
     if (status.value) { params.push("status=" + encodeURIComponent(status.value)); }
     if (tag.value) { params.push("tag=" + encodeURIComponent(tag.value)); }
+    more.forEach(function (select) {
+      if (select.value) { params.push(encodeURIComponent(select.name) + "=" + encodeURIComponent(select.value)); }
+    });
     var search = params.length ? "?" + params.join("&") : "";
     if (search === window.location.search) { return; }
     try { window.history.replaceState(null, "", search || window.location.pathname); } catch (e) { /* file:// may refuse */ }
@@ -129,10 +139,12 @@
   q.addEventListener("input", apply);
   status.addEventListener("change", apply);
   tag.addEventListener("change", apply);
+  more.forEach(function (select) { select.addEventListener("change", apply); });
 
   var params = new URLSearchParams(window.location.search);
   q.value = params.get("q") || "";
   setSelect(status, params.get("status") || "");
   setSelect(tag, params.get("tag") || "");
+  more.forEach(function (select) { setSelect(select, params.get(select.name) || ""); });
   apply();
 }());

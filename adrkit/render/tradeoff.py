@@ -11,7 +11,9 @@ from typing import Any
 
 from adrkit.core.errors import UsageError
 from adrkit.core.tradeoff import KINDS, Ranking, Tradeoff
+from adrkit.core.tradeoff.analysis import add_up
 from adrkit.core.wording import and_list, fine, num, signed
+from adrkit.render.charts import charts_html
 from adrkit.render.jinja import render
 
 __all__ = ["tradeoff_html", "tradeoff_markdown", "tradeoff_frame", "outcome_sentence"]
@@ -25,6 +27,19 @@ _CSS = """
 .adrkit-tradeoff tr.adrkit-winner th,.adrkit-tradeoff tr.adrkit-winner td{font-weight:700}
 .adrkit-tradeoff .adrkit-note{font-size:0.9em;font-weight:normal}
 .adrkit-tradeoff .adrkit-warning{border-left:4px solid #b26b00;padding-left:0.5em}
+.adrkit-tradeoff td.adrkit-text{text-align:left}
+.adrkit-tradeoff .adrkit-scroll{overflow-x:auto}
+.adrkit-tradeoff .adrkit-charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr));gap:0.5em 2em}
+.adrkit-tradeoff .adrkit-figure{margin:0.5em 0 1em 0;max-width:46rem}
+.adrkit-tradeoff .adrkit-figure svg{display:block;overflow:visible}
+.adrkit-chart .ac-ink,.adrkit-chart .ac-title{fill:var(--jp-content-font-color1,#1f2328)}
+.adrkit-chart .ac-muted{fill:var(--jp-content-font-color2,#57606a)}
+.adrkit-chart .ac-grid{stroke:var(--jp-border-color2,#d0d7de)}
+.adrkit-chart .ac-axis{stroke:var(--jp-content-font-color2,#57606a)}
+.adrkit-chart .ac-sep{stroke:var(--jp-layout-color0,#fff)}
+.adrkit-chart .ac-win,.adrkit-chart .ac-cap{stroke:var(--jp-content-font-color1,#1f2328)}
+.adrkit-tradeoff td.adrkit-better{background:#dafbe1;color:#116329}
+.adrkit-tradeoff td.adrkit-worse{background:#ffebe9;color:#a40e26}
 """.strip()
 
 _PUGH_MARKS = {1: ("+", "better"), 0: ("S", "same"), -1: ("−", "worse")}
@@ -44,7 +59,7 @@ def _html_context(t: Tradeoff) -> dict[str, Any]:
         return context
     ranking = t.ranking()
     sens = t.sensitivity()
-    total_w = sum(c.weight for c in t.criteria)
+    total_w = add_up(c.weight for c in t.criteria)
     tied = {n for g in ranking.ties() for n in g}
     rows = []
     for e in ranking:
@@ -92,7 +107,7 @@ def _html_context(t: Tradeoff) -> dict[str, Any]:
                    "share": num(c.weight / total_w * 100, 0)} for c in t.criteria],
         rows=rows, outcome=outcome_sentence(t, ranking), warnings=t.warnings(),
         verdict=sens.verdict, summary=sens.summary, winner=and_list([sens.winner]) if sens.winner else "",
-        flips=flips, pugh=pugh, arguments=arguments)
+        flips=flips, pugh=pugh, arguments=arguments, charts=charts_html(t))
     return context
 
 
@@ -145,7 +160,7 @@ def tradeoff_markdown(t: Tradeoff, level: int = 2) -> str:
     valid = not t.problems()
     ranking = t.ranking() if valid and t.options and t.criteria else None
     if ranking is not None:
-        total_w = sum(c.weight for c in t.criteria)
+        total_w = add_up(c.weight for c in t.criteria)
         head = ["Option"] + [f"{_md_cell(c.name)} (weight {num(c.weight)}, {num(c.weight / total_w * 100, 0)} %)"
                              for c in t.criteria] + ["Weighted total", "Rank"]
         out.append("| " + " | ".join(head) + " |")

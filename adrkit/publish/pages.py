@@ -18,6 +18,7 @@ from adrkit.about import __version__
 from adrkit.publish.guides import GuidePage
 from adrkit.publish.links import Page, SiteLinks, Target
 from adrkit.publish.renders import GraphEdge, GraphNode
+from adrkit.publish.review import DataFiles, decision_review
 
 __all__ = ["SiteRenderer", "CSP", "SiteSettings"]
 
@@ -57,6 +58,7 @@ class SiteRenderer:
             autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
             undefined=jinja2.StrictUndefined, bytecode_cache=cache)
         self._templates: dict[str, Any] = {}
+        self._data = DataFiles()
         self._common = {"site_title": settings.title, "logo": settings.logo, "csp": CSP,
                         "version": __version__, "lang": settings.lang, "has_guides": settings.guides,
                         "root": ""}
@@ -83,7 +85,8 @@ class SiteRenderer:
             history=[{"status": h.status, "date": h.date} for h in d.status_history],
             relations=links.relations(page), body=page.body, error=page.error,
             prev=Target(prev.caption, prev.href) if prev else None,
-            next=Target(next.caption, next.href) if next else None)
+            next=Target(next.caption, next.href) if next else None,
+            review=decision_review(page, links, self._data))
 
     # --- the index ------------------------------------------------------------
     def index(self, pages: list[Page], guides: list[GuidePage] | None = None) -> str:

@@ -20,6 +20,7 @@ from adrkit.core.decision_graph import graph_dot
 from adrkit.core.requestflow import Lifecycle
 from adrkit.core.tradeoff import Tradeoff
 from adrkit.publish.links import page_href
+from adrkit.publish.review import tradeoff_anchor
 from adrkit.render.graphviz import render_svg
 from adrkit.render.requestflow import lifecycle_html
 from adrkit.render.tradeoff import tradeoff_html
@@ -58,7 +59,8 @@ def render_table(kind: str, name: str, data: Any) -> str:
         raise RenderError(f"{kind}.{name}: {exc}") from exc
     if rendered is None:
         return _fallback(kind, name, data)
-    return f'<div class="adr-render adr-{kind}">{rendered}</div>'
+    anchor = f' id="{tradeoff_anchor(name)}"' if kind == "tradeoffs" else ""
+    return f'<div class="adr-render adr-{kind}"{anchor}>{rendered}</div>'
 
 
 def _fallback(kind: str, name: str, data: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 COMMAND_MODULES = (
     "log",        # init, new, list, show, status, supersede, link, renumber
     "check",      # lint, graph
+    "review",     # diff
     "markdown",   # export, import
     "publish",    # build, serve
     "lab",        # lab

@@ -26,7 +26,7 @@ from typing import Any, Mapping
 
 from adrkit.core.tradeoff.analysis import Ranking
 from adrkit.core.tradeoff.model import Tradeoff
-from adrkit.core.wording import and_list, num
+from adrkit.core.wording import and_list, num, plain
 
 __all__ = ["WeightChange", "ScoreChange", "Outcome", "TradeoffDiff", "compare", "pair_tables"]
 
@@ -42,7 +42,7 @@ class WeightChange:
     new_share: float | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"criterion": self.criterion, "old": self.old, "new": self.new,
+        return {"criterion": self.criterion, "old": _plain(self.old), "new": _plain(self.new),
                 "old_share": self.old_share, "new_share": self.new_share}
 
     def describe(self) -> str:
@@ -59,7 +59,7 @@ class ScoreChange:
     new: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"option": self.option, "criterion": self.criterion, "old": self.old, "new": self.new}
+        return {"option": self.option, "criterion": self.criterion, "old": plain(self.old), "new": plain(self.new)}
 
     def describe(self) -> str:
         return f"{self.option}, {self.criterion}: {num(self.old)} → {num(self.new)}"
@@ -225,7 +225,7 @@ class TradeoffDiff:
             "criteria": {"added": list(self.criteria_added), "dropped": list(self.criteria_dropped)},
             "weights": [w.to_dict() for w in self.weights],
             "scores": [s.to_dict() for s in self.scores],
-            "scale": {"old": list(self.old_scale), "new": list(self.new_scale)},
+            "scale": {"old": [plain(v) for v in self.old_scale], "new": [plain(v) for v in self.new_scale]},
             "chosen": {"old": self.old_chosen, "new": self.new_chosen},
             "outcome": {"old": self.old.to_dict(), "new": self.new.to_dict(),
                         "old_under_new_weights": self.rescored.to_dict()},
@@ -233,6 +233,10 @@ class TradeoffDiff:
             "verdict": self.verdict(),
             "changed": self.changed,
         }
+
+
+def _plain(x: float | None) -> float | int | None:
+    return None if x is None else plain(x)
 
 
 def _name(name: str | None) -> str:

@@ -7,6 +7,7 @@ template. Code comments are `adrkit.render.code_comments`.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from adrkit.core.errors import UsageError
@@ -146,9 +147,20 @@ def _md_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def tradeoff_markdown(t: Tradeoff, level: int = 2) -> str:
+def _md_image(charts: dict[str, tuple[str, str]] | None, kind: str) -> list[str]:
+    """The markdown image of chart `kind` (`<base>-<kind>.svg`), if `charts` has it."""
+    for name, (_, alt) in (charts or {}).items():
+        if name.endswith(f"-{kind}.svg"):
+            alt = re.sub(r"([\\\[\]])", r"\\\1", _md_line(alt))
+            return [f"![{alt}]({name})", ""]
+    return []
+
+
+def tradeoff_markdown(t: Tradeoff, level: int = 2, *, charts: dict[str, tuple[str, str]] | None = None) -> str:
     """MADR sections: Considered Options (with a score table), Decision Outcome and
-    Pros and Cons of the Options."""
+    Pros and Cons of the Options. `charts` (from `adrkit.render.charts.chart_files`)
+    adds their images: the totals after the score table, the tornado and the Pugh grid
+    after the sensitivity; the caller writes the files beside the markdown."""
     if not 1 <= level <= 5:
         raise UsageError(f"heading level {level} is out of range", fix="use 1 to 5")
     h, h2 = "#" * level, "#" * (level + 1)
@@ -178,6 +190,7 @@ def tradeoff_markdown(t: Tradeoff, level: int = 2) -> str:
             out.append("| " + " | ".join(cells) + " |")
         out += ["", f"Scores run from {num(t.scale[0])} to {num(t.scale[1])}, higher is better; "
                     "the weighted total uses the weights normalized to sum to 1.", ""]
+        out += _md_image(charts, "totals")
     out += [f"{h} Decision Outcome", ""]
     if t.chosen:
         out.append(f'Chosen option: "{_md_line(t.chosen)}", because {_md_line(t.because) or "..."}')
@@ -189,6 +202,7 @@ def tradeoff_markdown(t: Tradeoff, level: int = 2) -> str:
     if ranking is not None and len(t.options) > 1:
         sens = t.sensitivity()
         out += [f"Sensitivity: {_md_line(sens.summary)}", ""]
+        out += _md_image(charts, "tornado") + _md_image(charts, "pugh")
         for note in t.warnings():
             out += [f"> **Note:** {_md_line(note)}", ""]
     elif not valid:

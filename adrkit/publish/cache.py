@@ -28,6 +28,7 @@ _BODY_SOURCES = ("publish/prepare.py", "publish/sanitize.py", "publish/convert.p
                  "render/__init__.py", "render/graphviz.py", "render/diagrams.py", "render/tradeoff.py",
                  "render/charts.py", "render/requestflow.py", "render/jinja.py",
                  "core/tradeoff/model.py", "core/tradeoff/analysis.py", "core/wording.py",
+                 "core/decision_graph.py", "core/dot.py",
                  "core/requestflow/model.py", "core/requestflow/dot.py", "core/requestflow/annotations.py",
                  "formats/datafile.py", "formats/notebook.py", "formats/celltags.py")
 

@@ -88,12 +88,14 @@ class GraphEdge:
     rel: str
 
 
-def graph_svg(nodes: list[GraphNode], edges: list[GraphEdge], decisions: Iterable[Any] = ()) -> tuple[str, str]:
+def graph_svg(nodes: list[GraphNode], edges: list[GraphEdge], decisions: Iterable[Any] = (), *,
+              unpublished: Iterable[Any] = ()) -> tuple[str, str]:
     """The decision graph as SVG with one link per node, and a note on how it was drawn.
+    A draft that is `unpublished` but referred to is drawn as that draft, unlinked.
 
     Drawn by Graphviz (`adrkit.render.graphviz.render_svg`) when a renderer is
     available; otherwise as a grid of adrkit's own."""
-    dot = graph_dot(list(decisions), href=lambda d: page_href(d.stem))
+    dot = graph_dot(list(decisions), href=lambda d: page_href(d.stem), unpublished=list(unpublished))
     result = render_svg(dot)
     if getattr(result, "svg", None):
         return result.svg, f"drawn by {getattr(result, 'renderer', 'graphviz')}"

@@ -10,7 +10,9 @@
 - "what changed": for each record this one supersedes, when both have trade-offs, the
   difference of the tables (`adrkit.core.tradeoff.compare`) drawn by
   `adrkit.render.comparison`;
-- for the index, the successors of a superseded record ("superseded by 0006").
+- for the index, the successors of a superseded record ("superseded by 0006");
+- for the graph page, its relations as the graph draws them, each read in the
+  direction of its arrow ("0003 depends on 0002").
 
 The data files are read here, once per build (`DataFiles`), from the same folder the
 pages were converted from; a table that does not validate is left out of the data
@@ -32,7 +34,7 @@ from adrkit.publish.links import Page, SiteLinks, Target
 from adrkit.storage.datafile import read_data
 
 __all__ = ["DataFiles", "Heading", "tradeoff_anchor", "page_headings", "decision_review",
-           "successor_labels", "CHANGES_ID", "TOC_MIN"]
+           "successor_labels", "graph_relations", "CHANGES_ID", "TOC_MIN"]
 
 CHANGES_ID = "adrkit-changes"   # the id of the "what changed" section
 TOC_MIN = 3                     # a page with this many sections or more gets contents
@@ -171,6 +173,7 @@ def successor_labels(page: Page, links: SiteLinks) -> list[dict[str, str]]:
     """The records that supersede `page`, as the index names them: number, title, link."""
     d = page.decision
     refs = list(d.superseded_by) + [l.target for l in d.links if l.rel in ("superseded-by", "replaced-by")]
+    refs += [p.stem for p in links.pages if d.stem in p.decision.supersedes]
     out = []
     for ref in dict.fromkeys(refs):
         successor = links.resolve(ref)
@@ -179,7 +182,7 @@ def successor_labels(page: Page, links: SiteLinks) -> list[dict[str, str]]:
                         "href": successor.href})
         else:
             out.append({"label": str(ref), "title": "", "href": ""})
-    return out
+    return list({item["label"] + item["href"]: item for item in out}.values())
 
 
 def decision_review(page: Page, links: SiteLinks, data: DataFiles) -> dict[str, Any]:
@@ -203,3 +206,21 @@ def decision_review(page: Page, links: SiteLinks, data: DataFiles) -> dict[str, 
         "changes": changes,
         "changes_id": CHANGES_ID,
     }
+
+
+def graph_relations(pages: list[Page], links: SiteLinks) -> list[dict[str, Any]]:
+    """The edges of the decision graph, in its order and its arrows' direction, as the
+    graph page lists them: each end a link to its page, or its name when it is not
+    published (a draft) or not found."""
+    from adrkit.core.decision_graph import graph_edges
+
+    def end(stem: str) -> tuple[str, str | None]:
+        target = links.target(stem)
+        return target.text, target.href
+
+    out = []
+    for source, rel, target in graph_edges([p.decision for p in pages]):
+        (s_text, s_href), (t_text, t_href) = end(source), end(target)
+        out.append({"source": s_text, "source_href": s_href, "rel": rel.replace("-", " "),
+                    "target": t_text, "target_href": t_href})
+    return out

@@ -14,6 +14,7 @@
   "use strict";
 
   var BOXES = ".adr-body .jp-OutputArea-output, .adr-body .jp-InputArea-editor, .adrkit-scroll, .adrkit-diagram, " +
+              ".graph-scroll, " +
               ".whatif-scroll, .adr-changes .adrkit-scroll";
 
   function label(box) {

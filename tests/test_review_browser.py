@@ -162,7 +162,9 @@ def test_the_superseded_notice_stays_in_view_and_the_index_names_the_successor(s
     bar = page.locator(".adr-bar")
     box = bar.bounding_box()
     assert box and -1 <= box["y"] <= 1, box           # stuck to the top of the screen
-    assert "superseded by 0006 Publish order events through Kafka" in " ".join(bar.inner_text().split())
+    assert "superseded by 0006 Publish order events through Kafka" in " ".join(bar.text_content().split())
+    assert box["height"] < 60                            # one line on a phone
+    assert bar.get_by_role("link", name="0006 Publish order events through Kafka").count() == 1
     page.locator(".adr-bar-top").click()
     assert page.evaluate("window.scrollY") < 300
     page.goto(url(site, "index.html"))

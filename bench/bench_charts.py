@@ -7,7 +7,7 @@ median (of N runs, in one warm process) time to draw the weighted-totals chart, 
 size of the SVG; then the cold cost of importing each drawing library in a fresh
 interpreter (median of N runs). matplotlib draws the same stacked horizontal bars with
 its SVG backend and text kept as text (svg.fonttype 'none'), the most favourable
-setting for it. Decision 0012 records why the charts are templates.
+setting for it. Decision 0013 records why the charts are templates.
 """
 from __future__ import annotations
 

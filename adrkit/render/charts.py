@@ -1,4 +1,4 @@
-"""Pictures of a trade-off as SVG, drawn from Jinja templates (decision 0012):
+"""Pictures of a trade-off as SVG, drawn from Jinja templates (decision 0013):
 
 - `totals`: the weighted total of each option as a bar, stacked by what each criterion
   contributes (weight share x score), best first, the winner marked with a star, a

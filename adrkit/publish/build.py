@@ -329,7 +329,7 @@ def _page(decision: Decision, path: Path, converted: dict[str, Any]) -> Page:
     return Page(decision, path, body=converted.get("body", ""), text=converted.get("text", ""),
                 mentions=list(converted.get("decisions") or []), files=list(converted.get("files") or []),
                 sections=list(converted.get("sections") or []), problems=problems,
-                error=converted.get("error"))
+                error=converted.get("error"), tradeoffs=dict(converted.get("tradeoffs") or {}))
 
 
 _DATA_FILE = "data file"

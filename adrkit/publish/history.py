@@ -40,20 +40,18 @@ def _acceptance(page: Page) -> str:
     return dates[-1] if dates else d.date
 
 
-def _superseded_at(page: Page, links: SiteLinks) -> tuple[str, list[Target]]:
-    """When a superseded decision was superseded (by its successors' acceptance), and by whom."""
-    d = page.decision
-    refs = list(d.superseded_by) + [l.target for l in d.links if l.rel in ("superseded-by", "replaced-by")]
-    successors = [p for p in (links.resolve(r) for r in dict.fromkeys(refs)) if p is not None]
-    incoming = [p for p in links.pages if d.stem in p.decision.supersedes and p not in successors]
-    successors += incoming
+def _superseded_at(successors: list[Page]) -> tuple[str, list[Target]]:
+    """When a superseded decision was superseded (its successors' acceptance), and by whom."""
     dates = sorted(filter(None, (_acceptance(p) for p in successors)))
     return (dates[0] if dates else ""), [Target(p.caption, p.href) for p in successors]
 
 
 def timeline_events(pages: list[Page], links: SiteLinks | None = None) -> list[TimelineEvent]:
     """Every event of every published decision, newest first (undated last)."""
+    from adrkit.publish.review import successor_pages
+
     links = links or SiteLinks(pages)
+    newer = successor_pages(pages, links)
     events: list[TimelineEvent] = []
     for page in pages:
         d = page.decision
@@ -67,7 +65,7 @@ def timeline_events(pages: list[Page], links: SiteLinks | None = None) -> list[T
             first = ""
         successors: list[Target] | None = None
         if d.status == "superseded":
-            when, successors = _superseded_at(page, links)
+            when, successors = _superseded_at(newer.get(d.stem, []))
         events.append(TimelineEvent(d.date, page, "recorded", first,
                                     (successors or []) if first == "superseded" else []))
         filed = first == "superseded"

@@ -18,7 +18,7 @@ from adrkit.about import __version__
 from adrkit.publish.guides import GuidePage
 from adrkit.publish.links import Page, SiteLinks, Target
 from adrkit.publish.renders import GraphEdge, GraphNode
-from adrkit.publish.review import DataFiles, decision_review
+from adrkit.publish.review import decision_review
 
 __all__ = ["SiteRenderer", "CSP", "SiteSettings"]
 
@@ -58,7 +58,6 @@ class SiteRenderer:
             autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
             undefined=jinja2.StrictUndefined, bytecode_cache=cache)
         self._templates: dict[str, Any] = {}
-        self._data = DataFiles()
         self._common = {"site_title": settings.title, "logo": settings.logo, "csp": CSP,
                         "version": __version__, "lang": settings.lang, "has_guides": settings.guides,
                         "root": ""}
@@ -86,22 +85,23 @@ class SiteRenderer:
             relations=links.relations(page), body=page.body, error=page.error,
             prev=Target(prev.caption, prev.href) if prev else None,
             next=Target(next.caption, next.href) if next else None,
-            review=decision_review(page, links, self._data))
+            review=decision_review(page, links))
 
     # --- the index ------------------------------------------------------------
     def index(self, pages: list[Page], guides: list[GuidePage] | None = None) -> str:
-        from adrkit.publish.review import successor_labels
+        from adrkit.publish.review import successor_labels, successor_pages
 
         rows = []
         tags: set[str] = set()
-        links = SiteLinks(pages) if any(p.decision.status == "superseded" for p in pages) else None
+        newer = successor_pages(pages, SiteLinks(pages)) if any(
+            p.decision.status == "superseded" for p in pages) else {}
         for page in pages:
             d = page.decision
             tags.update(d.tags)
             rows.append({"stem": d.stem, "number": d.number, "label": d.label, "title": d.title,
                          "status": d.status, "date": d.date, "tags": d.tags, "href": page.href,
                          "tags_json": json.dumps(d.tags, ensure_ascii=False),
-                         "successors": successor_labels(page, links) if links and d.status == "superseded" else []})
+                         "successors": successor_labels(newer.get(d.stem, [])) if d.status == "superseded" else []})
         present = {p.decision.status for p in pages}
         from adrkit.core.decision import STATUSES
 

@@ -14,27 +14,27 @@
 - for the graph page, its relations as the graph draws them, each read in the
   direction of its arrow ("0003 depends on 0002").
 
-The data files are read here, once per build (`DataFiles`), from the same folder the
-pages were converted from; a table that does not validate is left out of the data
-block and of the comparison (its page shows why).
+The tables come with each page from its conversion (`shown_tradeoffs`: the tables the
+page shows, read from the data file in the same pass that drew them), so this stage
+reads no file; a table that does not validate is left out of the data block and of the
+comparison (its page shows why).
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from adrkit.core.errors import AdrkitError
-from adrkit.core.tradeoff import Tradeoff, load_tradeoffs
+from adrkit.core.tradeoff import Tradeoff
 from adrkit.core.tradeoff.compare import compare, pair_tables
 from adrkit.publish.links import Page, SiteLinks, Target
-from adrkit.storage.datafile import read_data
 
-__all__ = ["DataFiles", "Heading", "tradeoff_anchor", "page_headings", "decision_review",
-           "successor_labels", "graph_relations", "CHANGES_ID", "TOC_MIN"]
+__all__ = ["shown_tradeoffs", "Heading", "tradeoff_anchor", "page_headings", "decision_review",
+           "successor_pages", "successor_labels", "graph_relations", "CHANGES_ID", "TOC_MIN"]
 
 CHANGES_ID = "adrkit-changes"   # the id of the "what changed" section
 TOC_MIN = 3                     # a page with this many sections or more gets contents
@@ -48,26 +48,25 @@ def tradeoff_anchor(name: str) -> str:
     return f"tradeoff-{text}" if _SAFE_NAME.match(text) else "tradeoff-x" + text.encode("utf-8").hex()
 
 
-class DataFiles:
-    """The trade-off tables of each data file, read once per build."""
-
-    def __init__(self) -> None:
-        self._tables: dict[Path, dict[str, Tradeoff]] = {}
-
-    def tradeoffs(self, notebook: Path) -> dict[str, Tradeoff]:
-        """The valid trade-off tables beside `notebook`, by name ({} when none)."""
-        path = notebook.with_suffix(".yaml")
-        if path not in self._tables:
-            self._tables[path] = _valid_tables(path)
-        return self._tables[path]
-
-
-def _valid_tables(path: Path) -> dict[str, Tradeoff]:
-    try:
-        tables = load_tradeoffs(read_data(path), path=path)
-    except (AdrkitError, OSError):
+def shown_tradeoffs(data: dict[str, Any], shown: dict[str, list[str]]) -> dict[str, Any]:
+    """The trade-off tables a page shows that validate, by name, in the data file's shape
+    (read once, when the page is converted, and kept with it)."""
+    section = data.get("tradeoffs") if isinstance(data, dict) else None
+    if not isinstance(section, dict):
         return {}
-    return {name: t for name, t in tables.items() if not t.problems()}
+    out = {}
+    for name in shown.get("tradeoffs", []):
+        try:
+            t = Tradeoff.from_dict(section.get(name), where=f"tradeoffs.{name}")
+        except AdrkitError:
+            continue
+        if not t.problems() and t.options and t.criteria:
+            out[name] = t.to_dict()
+    return out
+
+
+def _tables(page: Page) -> dict[str, Tradeoff]:
+    return {name: Tradeoff.from_dict(data) for name, data in page.tradeoffs.items()}
 
 
 # --- headings and contents --------------------------------------------------------------
@@ -80,43 +79,23 @@ class Heading:
     children: list["Heading"] = field(default_factory=list)
 
 
-class _Headings(HTMLParser):
-    """h1-h3 of a body with their id and text (without the anchor link's '#')."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[Heading] = []
-        self._open: Heading | None = None
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag in ("h1", "h2", "h3") and self._open is None:
-            self._open = Heading(int(tag[1]), values.get("id") or "", "")
-        elif self._open is not None and tag == "a" and "anchor-link" in (values.get("class") or "").split():
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open is not None and tag == "a" and self._skip:
-            self._skip -= 1
-        elif self._open is not None and tag == f"h{self._open.level}":
-            self._open.text = " ".join(self._open.text.split())
-            if self._open.id and self._open.text:
-                self.found.append(self._open)
-            self._open = None
-
-    def handle_data(self, data: str) -> None:
-        if self._open is not None and not self._skip:
-            self._open.text += data
+# The body is the sanitizer's output (well formed, attributes double-quoted), so its
+# headings are read with patterns rather than a full parse of every page.
+_HEADING = re.compile(r"<h([1-3])\b([^>]*)>(.*?)</h\1\s*>", re.S)
+_ID = re.compile(r'\bid="([^"]*)"')
+_ANCHOR_LINK = re.compile(r'<a\b[^>]*\bclass="(?:[^"]*\s)?anchor-link(?:\s[^"]*)?"[^>]*>.*?</a\s*>', re.S)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def page_headings(body: str) -> list[Heading]:
     """The sections of a converted body as a tree two levels deep: its top heading level
     (the highest found) and the level below it."""
-    parser = _Headings()
-    parser.feed(body)
-    parser.close()
-    found = parser.found
+    found = []
+    for match in _HEADING.finditer(body):
+        ident = _ID.search(match.group(2))
+        text = " ".join(html.unescape(_TAG.sub("", _ANCHOR_LINK.sub("", match.group(3)))).split())
+        if ident and ident.group(1) and text:
+            found.append(Heading(int(match.group(1)), html.unescape(ident.group(1)), text))
     if not found:
         return []
     top = min(h.level for h in found)
@@ -133,9 +112,9 @@ def page_headings(body: str) -> list[Heading]:
 
 # --- the data block ------------------------------------------------------------------------
 
-def _data_block(tables: dict[str, Tradeoff]) -> str:
-    payload = {"tables": [{"name": name, "anchor": tradeoff_anchor(name), "table": t.to_dict()}
-                          for name, t in tables.items() if t.options and t.criteria]}
+def _data_block(tables: dict[str, Any]) -> str:
+    payload = {"tables": [{"name": name, "anchor": tradeoff_anchor(name), "table": table}
+                          for name, table in tables.items()]}
     if not payload["tables"]:
         return ""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
@@ -144,18 +123,18 @@ def _data_block(tables: dict[str, Tradeoff]) -> str:
 
 # --- what changed --------------------------------------------------------------------------
 
-def _changes(page: Page, links: SiteLinks, data: DataFiles) -> list[dict[str, Any]]:
+def _changes(page: Page, links: SiteLinks) -> list[dict[str, Any]]:
     from adrkit.render.comparison import diff_html
 
-    new_tables = data.tradeoffs(page.path)
-    if not new_tables:
+    if not page.tradeoffs:
         return []
+    new_tables = _tables(page)
     out = []
     for ref in page.decision.supersedes:
         old_page = links.resolve(ref)
-        if old_page is None or old_page is page:
+        if old_page is None or old_page is page or not old_page.tradeoffs:
             continue
-        old_tables = data.tradeoffs(old_page.path)
+        old_tables = _tables(old_page)
         for old_name, new_name in pair_tables(old_tables, new_tables):
             old, new = old_tables[old_name], new_tables[new_name]
             diff = compare(old, new, old_name=old_name, new_name=new_name)
@@ -169,26 +148,34 @@ def _changes(page: Page, links: SiteLinks, data: DataFiles) -> list[dict[str, An
 
 # --- the whole --------------------------------------------------------------------------------
 
-def successor_labels(page: Page, links: SiteLinks) -> list[dict[str, str]]:
-    """The records that supersede `page`, as the index names them: number, title, link."""
-    d = page.decision
-    refs = list(d.superseded_by) + [l.target for l in d.links if l.rel in ("superseded-by", "replaced-by")]
-    refs += [p.stem for p in links.pages if d.stem in p.decision.supersedes]
-    out = []
-    for ref in dict.fromkeys(refs):
-        successor = links.resolve(ref)
-        if successor is not None:
-            out.append({"label": successor.decision.label, "title": successor.decision.title,
-                        "href": successor.href})
-        else:
-            out.append({"label": str(ref), "title": "", "href": ""})
-    return list({item["label"] + item["href"]: item for item in out}.values())
+def successor_pages(pages: list[Page], links: SiteLinks) -> dict[str, list[Page]]:
+    """For each superseded record (by stem), the published records that supersede it,
+    from either side: its `superseded-by` (or a superseded-by / replaced-by link) and
+    the others' `supersedes`. One pass over the log."""
+    found: dict[str, dict[str, Page]] = {}
+    for page in pages:
+        d = page.decision
+        refs = list(d.superseded_by) + [l.target for l in d.links if l.rel in ("superseded-by", "replaced-by")]
+        for ref in refs:
+            newer = links.resolve(ref)
+            if newer is not None and newer is not page:
+                found.setdefault(page.stem, {})[newer.stem] = newer
+        for ref in d.supersedes:
+            older = links.resolve(ref)
+            if older is not None and older is not page:
+                found.setdefault(older.stem, {})[page.stem] = page
+    return {stem: sorted(by.values(), key=lambda p: (p.decision.number, p.stem)) for stem, by in found.items()}
 
 
-def decision_review(page: Page, links: SiteLinks, data: DataFiles) -> dict[str, Any]:
+def successor_labels(successors: list[Page]) -> list[dict[str, str]]:
+    """The records that supersede one, as the index names them: number, title, link."""
+    return [{"label": p.decision.label, "title": p.decision.title, "href": p.href} for p in successors]
+
+
+def decision_review(page: Page, links: SiteLinks) -> dict[str, Any]:
     """The context of a decision page's reading aids (see the module docstring)."""
     headings = page_headings(page.body)
-    changes = _changes(page, links, data)
+    changes = _changes(page, links)
     toc = list(headings)
     for change in changes:
         toc.append(Heading(2, CHANGES_ID, f"What changed since {change['old'].text.split(' ', 1)[0]}"))
@@ -202,7 +189,7 @@ def decision_review(page: Page, links: SiteLinks, data: DataFiles) -> dict[str, 
         "toc": toc if sections >= TOC_MIN else [],
         "bar": sections >= TOC_MIN or notice is not None,
         "notice": notice,
-        "tradeoffs_json": _data_block(data.tradeoffs(page.path)),
+        "tradeoffs_json": _data_block(page.tradeoffs),
         "changes": changes,
         "changes_id": CHANGES_ID,
     }

@@ -1,9 +1,9 @@
 /* adrkit site: reading a long record. Everything here only improves a page that works
    without it.
 
-   - A box that scrolls sideways (wide code, an output, a table) says so with a hint and
-     stays a tab stop (so it can be scrolled with the keyboard); one that does not
-     scroll is not a tab stop.
+   - A box that scrolls sideways (wide code, an output, a table, a diagram) says so
+     with a hint and is a tab stop (so it can be scrolled with the keyboard); one that
+     does not scroll is not a tab stop.
    - A diagram gets a "View full size" button that opens it at its natural size in a
      dialog (Escape or the Close button closes it).
    - Printing opens every collapsed part (pros and cons, tables in <details>) and closes
@@ -14,7 +14,7 @@
   "use strict";
 
   var BOXES = ".adr-body .jp-OutputArea-output, .adr-body .jp-InputArea-editor, .adrkit-scroll, .adrkit-diagram, " +
-              ".graph-scroll, " +
+              ".graph-scroll, .adr-body .jp-RenderedMarkdown table, " +
               ".whatif-scroll, .adr-changes .adrkit-scroll";
 
   function label(box) {
@@ -30,7 +30,7 @@
       box.classList.toggle("is-scrollable", wide);
       if (wide) {
         box.setAttribute("tabindex", "0");
-        if (!box.hasAttribute("role")) {
+        if (!box.hasAttribute("role") && box.tagName !== "TABLE") {   // a table keeps its own role
           box.setAttribute("role", "region");
           box.setAttribute("aria-label", label(box) + ", scrolls sideways");
           box.setAttribute("data-adrkit-region", "");

@@ -25,7 +25,6 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from adrkit.core.errors import AdrkitError

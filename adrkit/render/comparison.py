@@ -45,7 +45,7 @@ def _shares(weights: dict[str, float]) -> dict[str, float]:
 
 
 def diff_html(diff: TradeoffDiff, *, old_label: str, new_label: str, old_weights: dict[str, float],
-              new_weights: dict[str, float], heading_id: str = "") -> str:
+              new_weights: dict[str, float]) -> str:
     """The difference as an HTML fragment. `old_label` and `new_label` name the two
     records in the table heads ('0004', '0006'); the weights are each table's, by
     criterion, in table order."""
@@ -53,7 +53,7 @@ def diff_html(diff: TradeoffDiff, *, old_label: str, new_label: str, old_weights
     outcome = [f"{old_label}: {diff.old.words()}.", f"{new_label}: {diff.new.words()}."]
     return render("tradeoff_diff.html.j2", d=diff, old_label=old_label, new_label=new_label,
                   verdict=diff.verdict(), where=diff.in_new_table(), outcome=outcome,
-                  still=diff.still_wins, heading_id=heading_id,
+                  still=diff.still_wins,
                   weights=_weight_rows(diff, old_weights, new_weights, old_shares, new_shares),
                   added=and_list(diff.options_added) if diff.options_added else "",
                   dropped=and_list(diff.options_dropped) if diff.options_dropped else "",

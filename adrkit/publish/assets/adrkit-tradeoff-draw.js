@@ -67,7 +67,7 @@
     var r = T.ranking(t);
     var totalW = T.addUp(t.criteria.map(function (c) { return c.weight; }));
     var shares = t.criteria.map(function (c) { return c.weight / totalW; });
-    var parts = {}, low = 0.0, high = 0.0;
+    var parts = T.named(), low = 0.0, high = 0.0;
     t.options.forEach(function (o) {
       var contrib = t.criteria.map(function (c, k) { return shares[k] * o.scores[c.name]; });
       parts[o.name] = contrib;

@@ -119,6 +119,10 @@
 
   // --- the table -----------------------------------------------------------------------
 
+  /* A map from names written by people ("__proto__" and "constructor" are names too):
+     an object with no prototype, so no name reaches Object.prototype. */
+  function named() { return Object.create(null); }
+
   /* A table in the data file's shape (as Tradeoff.to_dict writes it). */
   function normalize(data) {
     var scale = data.scale || { min: 1, max: 5 };
@@ -130,7 +134,7 @@
                  description: c.description || "" };
       }),
       options: (data.options || []).map(function (o) {
-        var scores = {};
+        var scores = named();
         Object.keys(o.scores || {}).forEach(function (k) { scores[k] = Number(o.scores[k]); });
         return { name: String(o.name), description: o.description || "", scores: scores,
                  arguments: (o.arguments || []).map(readArgument) };
@@ -155,7 +159,9 @@
       question: t.question, scale: t.scale.slice(), baseline: t.baseline, chosen: t.chosen, because: t.because,
       criteria: t.criteria.map(function (c) { return { name: c.name, weight: c.weight, description: c.description }; }),
       options: t.options.map(function (o) {
-        return { name: o.name, description: o.description, scores: Object.assign({}, o.scores), arguments: o.arguments };
+        var scores = named();
+        Object.keys(o.scores).forEach(function (k) { scores[k] = o.scores[k]; });
+        return { name: o.name, description: o.description, scores: scores, arguments: o.arguments };
       })
     };
   }
@@ -223,9 +229,9 @@
     ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
     var entries = ranked.map(function (r) { return { name: names[r[1]], total: totals[r[1]], rank: r[0] }; });
     var winners = entries.filter(function (e) { return e.rank === 1; }).map(function (e) { return e.name; });
-    var groups = {};
+    var groups = named();
     entries.forEach(function (e) { (groups[e.rank] = groups[e.rank] || []).push(e.name); });
-    var tiedNames = {};
+    var tiedNames = named();
     Object.keys(groups).forEach(function (r) {
       if (groups[r].length > 1) { groups[r].forEach(function (n) { tiedNames[n] = true; }); }
     });
@@ -243,7 +249,7 @@
     var rows = [];
     t.options.forEach(function (o) {
       if (o.name === base.name) { return; }
-      var marks = {}, better = 0, same = 0, worse = 0, terms = [];
+      var marks = named(), better = 0, same = 0, worse = 0, terms = [];
       t.criteria.forEach(function (c) {
         var diff = o.scores[c.name] - base.scores[c.name];
         var mark = (diff > 0 ? 1 : 0) - (diff < 0 ? 1 : 0);
@@ -373,7 +379,7 @@
   window.AdrkitTradeoff = {
     KINDS: KINDS, KIND_LABEL: KIND_LABEL, FRAGILE_PERCENT: FRAGILE_PERCENT, SENSITIVE_PERCENT: SENSITIVE_PERCENT,
     squash: squash, pyFixed: pyFixed, num: num, fine: fine, signed: signed, andList: andList, clip: clip,
-    pos: pos, addUp: addUp, normalize: normalize, copyTable: copyTable, problem: problem, tolerance: tolerance,
+    pos: pos, addUp: addUp, named: named, normalize: normalize, copyTable: copyTable, problem: problem, tolerance: tolerance,
     totals: function (t) { var m = matrix(t); return totalsOf(m.weights, m.rows); },
     ranking: ranking, pugh: pugh, sensitivity: sensitivity, describeWeight: describeWeight,
     mostSensitive: mostSensitive, warnings: warnings

@@ -6,8 +6,9 @@
    scores, and sees the ranking, the totals, the charts and the flip points of
    adrkit-tradeoff.js redrawn in place. The explored numbers live in the address
    (?w=Criterion~5&s=Option~Criterion~4, with the table's name first for a table other
-   than "main"), so a link shares the view; "Reset to the record" brings the record's
-   numbers back. Text is only ever set with textContent; nothing is loaded.
+   than "main"), so a link shares the view; "Reset to the record's weights" brings the
+   record's numbers back. An explored table is drawn as adrkit draws a table whose
+   weights are set by hand: without the record's pairwise comparisons. Text is only ever set with textContent; nothing is loaded.
    Needs adrkit-tradeoff.js and adrkit-tradeoff-draw.js. */
 (function () {
   "use strict";
@@ -218,7 +219,7 @@
       });
   }
 
-  function flipText(v, w) {
+  function flipText(w) {
     if (!w) { return ""; }
     var parts = [];
     if (w.down) { parts.push("level at " + T.fine(w.weight + w.down.change) + " (" + w.down.challenger + ")"); }
@@ -234,7 +235,7 @@
     v.weightInputs.forEach(function (w, k) {
       var c = v.state.criteria[k];
       w.share.textContent = total > 0 ? T.num(c.weight / total * 100, 0) + " %" : "";
-      w.flips.textContent = sens && sens.winner ? flipText(v, sens.weights[k]) : (sens ? "tied" : "");
+      w.flips.textContent = sens && sens.winner ? flipText(sens.weights[k]) : (sens ? "tied" : "");
     });
     v.host.classList.toggle("is-exploring", exploring);
     if (problem) {
@@ -251,7 +252,7 @@
       v.ranking.textContent = r.entries.map(function (e) {
         return e.rank + ". " + e.name + " " + T.pyFixed(e.total, 2);
       }).join(" · ");
-      var nodes = exploring ? T.tradeoffNodes(tradeoffFor(v)) : null;
+      var nodes = exploring ? T.tradeoffNodes(v.state) : null;
       if (nodes) {
         v.view.replaceChildren.apply(v.view, [v.banner].concat(nodes));
       } else if (!exploring && v.view.firstChild === v.banner) {
@@ -260,13 +261,6 @@
     }
     remember();
     document.dispatchEvent(new CustomEvent("adrkit:redrawn"));
-  }
-
-  /* The explored table as the build would draw it: the record's choice kept, pairwise
-     comparisons dropped (the weights are set directly). */
-  function tradeoffFor(v) {
-    var t = T.copyTable(v.state);
-    return t;
   }
 
   function setup(entry, index, params) {

@@ -203,6 +203,25 @@ def test_a_wide_diagram_stays_legible_and_opens_at_full_size(site, browser):
         w.close()
 
 
+def test_the_graph_keeps_its_labels_legible_on_a_phone(site, browser):
+    w = Watch(browser, viewport={"width": 390, "height": 800})
+    page = w.page()
+    page.goto(url(site, "graph.html"))
+    smallest = page.locator(".graph-scroll svg").evaluate(
+        "svg => Math.min(...[...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect().height)"
+        ".filter(h => h > 0))")
+    assert smallest >= 10.5, smallest
+    box = page.locator(".graph-scroll")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth") and box.get_attribute("tabindex") == "0"
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    legend = page.locator(".graph-legend").inner_text()
+    assert "draft (dashed)" in legend and "superseded (double border)" in legend
+    assert "0009 · draft, not published" in page.locator(".graph-scroll svg").text_content()
+    relation = "0005 Guard payments with a circuit breaker and a work queue depends on 0003 Expose the orders API over REST"
+    assert relation in [" ".join(t.split()) for t in page.locator(".relations li").all_inner_texts()]
+    w.close()
+
+
 def test_boxes_that_do_not_scroll_are_not_tab_stops(site, browser):
     w = Watch(browser, viewport={"width": 1280, "height": 900})
     page = w.page()

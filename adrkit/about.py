@@ -3,7 +3,7 @@ place; the package metadata, `adrkit --version` and the published site read them
 
 The distribution is published as `adrkit-notebooks` (the package index refuses `adrkit`
 as too similar to an existing project); the import package and the command stay
-`adrkit`. Decision 0013 records why.
+`adrkit`. Decision 0016 records why.
 """
 
 DISTRIBUTION = "adrkit-notebooks"

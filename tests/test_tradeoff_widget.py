@@ -409,8 +409,8 @@ def test_the_widget_shows_charts_of_the_totals_and_the_sensitivity(path):
     ed = TradeoffEditor(path)
     build(ed)
     chart = ed.chart.value
-    assert "Weighted totals" in chart and chart.count("adrkit-bar") >= 6
-    assert "PostgreSQL" in chart and "4.00" in chart and "Transactions" in chart
+    assert "Weighted totals" in chart and chart.count("<svg") >= 2  # totals and tornado, as on the page
+    assert "PostgreSQL" in chart and "Transactions" in chart
 
 
 class _Handle:

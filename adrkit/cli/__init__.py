@@ -67,6 +67,7 @@ COMMAND_MODULES = (
     "log",        # init, new, list, show, status, supersede, link, renumber
     "check",      # lint, graph
     "confirm",    # confirm, review, due, debt
+    "review",     # diff
     "markdown",   # export, import
     "publish",    # build, serve
     "lab",        # lab

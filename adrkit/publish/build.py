@@ -312,7 +312,7 @@ def _page(decision: Decision, path: Path, converted: dict[str, Any]) -> Page:
     return Page(decision, path, body=converted.get("body", ""), text=converted.get("text", ""),
                 mentions=list(converted.get("decisions") or []), files=list(converted.get("files") or []),
                 sections=list(converted.get("sections") or []), problems=problems,
-                error=converted.get("error"))
+                error=converted.get("error"), tradeoffs=dict(converted.get("tradeoffs") or {}))
 
 
 _DATA_FILE = "data file"
@@ -477,13 +477,15 @@ def _graph(renderer: Any, pages: list[Page], links: SiteLinks, cache: PageCache)
     from adrkit.publish.sanitize import Sanitizer
 
     nodes, edges = renderer.graph_parts(pages, links)
+    drafts = sorted(links.unpublished.values(), key=lambda d: d.stem)
     key = hashlib.sha256(json.dumps([code_fingerprint(), [list(vars(n).values()) for n in nodes],
-                                     [list(vars(e).values()) for e in edges]]).encode()).hexdigest()
+                                     [list(vars(e).values()) for e in edges],
+                                     [[d.stem, d.title, d.status] for d in drafts]]).encode()).hexdigest()
     cached = cache.get_blob("graph", key)
     if cached is not None and "\n" in cached:
         note, svg = cached.split("\n", 1)
         return svg, note
-    svg, note = graph_svg(nodes, edges, [p.decision for p in pages])
+    svg, note = graph_svg(nodes, edges, [p.decision for p in pages], unpublished=drafts)
     svg = _strip_prolog(svg)
     clean, _ = Sanitizer().clean(svg)
     note = " ".join(note.split())

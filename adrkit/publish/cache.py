@@ -23,19 +23,22 @@ __all__ = ["PageCache", "page_key", "code_fingerprint", "CACHE_FORMAT"]
 CACHE_FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Files whose content changes what a converted body looks like.
-_BODY_SOURCES = ("publish/prepare.py", "publish/sanitize.py", "publish/files.py", "publish/convert.py",
-                 "formats/notebook.py",
-                 "publish/renders.py", "publish/guides.py", "tradeoff.py", "requestflow.py",
-                 "render/__init__.py", "render/graphviz.py", "render/diagrams.py", "datafile.py",
-                 "notebook_io.py")
+_BODY_SOURCES = ("publish/prepare.py", "publish/sanitize.py", "publish/files.py", "publish/svgfile.py", "publish/convert.py",
+                 "publish/renders.py", "publish/guides.py", "publish/review.py",
+                 "render/__init__.py", "render/graphviz.py", "render/diagrams.py", "render/tradeoff.py",
+                 "render/charts.py", "render/requestflow.py", "render/jinja.py",
+                 "core/tradeoff/model.py", "core/tradeoff/analysis.py", "core/wording.py",
+                 "core/decision_graph.py", "core/dot.py", "core/text.py",
+                 "core/requestflow/model.py", "core/requestflow/dot.py", "core/requestflow/annotations.py",
+                 "formats/datafile.py", "formats/notebook.py", "formats/celltags.py")
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of adrkit's version, the page template and the conversion code."""
     digest = hashlib.sha256(f"adrkit {__version__} cache {CACHE_FORMAT}".encode())
-    template_dir = _PACKAGE / "publish" / "templates" / "adrkit"
-    files = sorted(template_dir.rglob("*")) + [_PACKAGE / rel for rel in _BODY_SOURCES]
+    template_dirs = (_PACKAGE / "publish" / "templates" / "adrkit", _PACKAGE / "render" / "templates")
+    files = [p for d in template_dirs for p in sorted(d.rglob("*"))] + [_PACKAGE / rel for rel in _BODY_SOURCES]
     for path in files:
         try:
             data = path.read_bytes()

@@ -28,6 +28,7 @@ from adrkit.storage.datafile import read_data
 from adrkit.core.errors import AdrkitError
 from adrkit.formats.notebook import loads_notebook, repair_notebook, sections_of
 from adrkit.publish.prepare import prepare_notebook
+from adrkit.publish.review import shown_tradeoffs
 from adrkit.formats.celltags import CONFIRMATION, KIND_TAGS
 from adrkit.publish.report import Problem
 from adrkit.services.kernel import quiet_kernel
@@ -76,6 +77,7 @@ class Converted:
     dropped: list[str] = field(default_factory=list)
     sections: list[list[str]] = field(default_factory=list)
     shown: dict[str, list[str]] = field(default_factory=dict)
+    tradeoffs: dict[str, Any] = field(default_factory=dict)  # shown valid tables, for the what-if
     problems: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
     title: str = ""       # guides: the first H1, else the file name
@@ -163,6 +165,7 @@ class Converter:
             stem=job.stem, body=clean, text=page_text(clean), decisions=found.decisions,
             files=found.files, outside=found.outside, dropped=found.dropped,
             sections=[[s.key, s.heading] for s in sections_of(nb)], shown=prepared.shown,
+            tradeoffs=shown_tradeoffs(data, prepared.shown),
             problems=[p.to_dict() for p in repairs + prepared.problems])
 
     def _convert_guide(self, job: Job) -> Converted:

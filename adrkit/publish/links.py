@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from adrkit.core.status_rules import REVERSE_RELS
@@ -36,6 +37,7 @@ class Page:
     sections: list[list[str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     error: str | None = None
+    tradeoffs: dict[str, Any] = field(default_factory=dict)  # the trade-off tables it shows, by name
 
     @property
     def stem(self) -> str:

@@ -21,6 +21,7 @@ from adrkit.publish.guides import GuidePage
 from adrkit.publish.links import Page, SiteLinks, Target
 from adrkit.publish.renders import GraphEdge, GraphNode
 from adrkit.publish.templating import site_environment
+from adrkit.publish.review import decision_review
 
 __all__ = ["SiteRenderer", "CSP", "SiteSettings"]
 
@@ -73,22 +74,28 @@ class SiteRenderer:
             "decision.html.j2", active="", d=d, banner=banner, people=people,
             history=[history_view(h) for h in d.status_history],
             check=self.checks.decision_view(d.stem) if self.checks else None,
-            review=self.checks.review_view(d.stem) if self.checks else None,
+            review_due=self.checks.review_view(d.stem) if self.checks else None,
             relations=links.relations(page), body=page.body, error=page.error,
             prev=Target(prev.caption, prev.href) if prev else None,
-            next=Target(next.caption, next.href) if next else None)
+            next=Target(next.caption, next.href) if next else None,
+            review=decision_review(page, links))
 
     # --- the index ------------------------------------------------------------
     def index(self, pages: list[Page], guides: list[GuidePage] | None = None) -> str:
+        from adrkit.publish.review import successor_labels, successor_pages
+
         rows = []
         tags: set[str] = set()
+        newer = successor_pages(pages, SiteLinks(pages)) if any(
+            p.decision.status == "superseded" for p in pages) else {}
         for page in pages:
             d = page.decision
             tags.update(d.tags)
             rows.append({"stem": d.stem, "number": d.number, "label": d.label, "title": d.title,
                          "status": d.status, "date": d.date, "tags": d.tags, "href": page.href,
                          "tags_json": json.dumps(d.tags, ensure_ascii=False),
-                         "check": self.checks.index_view(d.stem) if self.checks else None})
+                         "check": self.checks.index_view(d.stem) if self.checks else None,
+                         "successors": successor_labels(newer.get(d.stem, [])) if d.status == "superseded" else []})
         present = {p.decision.status for p in pages}
         from adrkit.core.decision import STATUSES
 
@@ -119,16 +126,9 @@ class SiteRenderer:
 
     # --- the timeline -----------------------------------------------------------
     def timeline(self, pages: list[Page]) -> str:
-        ordered = sorted(pages, key=lambda p: (p.decision.date or "", p.decision.number), reverse=True)
-        years: dict[str, list[dict[str, Any]]] = {}
-        for page in ordered:
-            d = page.decision
-            year = d.date[:4] if d.date[:4].isdigit() else "Undated"
-            events = [history_view(h) for h in d.status_history if h.date and h.date != d.date]
-            years.setdefault(year, []).append({"date": d.date, "label": d.label, "title": d.title,
-                                               "status": d.status, "href": page.href,
-                                               "events": events})
-        return self._render("timeline.html.j2", active="timeline", years=list(years.items()))
+        from adrkit.publish.history import timeline_years
+
+        return self._render("timeline.html.j2", active="timeline", years=timeline_years(pages))
 
     # --- the graph ----------------------------------------------------------------
     def graph_parts(self, pages: list[Page], links: SiteLinks) -> tuple[list[GraphNode], list[GraphEdge]]:
@@ -137,10 +137,12 @@ class SiteRenderer:
         return nodes, edges
 
     def graph(self, pages: list[Page], links: SiteLinks, svg: str, note: str) -> str:
-        edges = [{"source": s.caption, "source_href": s.href, "rel": rel.replace("-", " "),
-                  "target": t.caption, "target_href": t.href} for s, rel, t in links.edges()]
+        from adrkit.publish.review import graph_relations
+
         return self._render("graph.html.j2", active="graph", svg=svg, note=note,
-                            nodes=len(pages), edges=edges)
+                            nodes=len(pages), edges=graph_relations(pages, links),
+                            statuses=sorted({p.decision.status for p in pages} | {
+                                d.status for d in links.unpublished.values()}))
 
 
 

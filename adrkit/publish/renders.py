@@ -21,6 +21,7 @@ from adrkit.core.decision_graph import graph_dot
 from adrkit.core.requestflow import Lifecycle
 from adrkit.core.tradeoff import Tradeoff
 from adrkit.publish.links import page_href
+from adrkit.publish.review import tradeoff_anchor
 from adrkit.render.graphviz import render_svg
 from adrkit.render.requestflow import lifecycle_html
 from adrkit.render.tradeoff import outcome_sentence, tradeoff_html
@@ -59,7 +60,8 @@ def render_table(kind: str, name: str, data: Any) -> str:
         raise RenderError(f"{kind}.{name}: {exc}") from exc
     if rendered is None:
         return _fallback(kind, name, data)
-    return f'<div class="adr-render adr-{kind}">{rendered}</div>'
+    anchor = f' id="{tradeoff_anchor(name)}"' if kind == "tradeoffs" else ""
+    return f'<div class="adr-render adr-{kind}"{anchor}>{rendered}</div>'
 
 
 def tradeoff_sections(data: dict[str, Any]) -> dict[str, str]:
@@ -113,12 +115,14 @@ class GraphEdge:
     rel: str
 
 
-def graph_svg(nodes: list[GraphNode], edges: list[GraphEdge], decisions: Iterable[Any] = ()) -> tuple[str, str]:
+def graph_svg(nodes: list[GraphNode], edges: list[GraphEdge], decisions: Iterable[Any] = (), *,
+              unpublished: Iterable[Any] = ()) -> tuple[str, str]:
     """The decision graph as SVG with one link per node, and a note on how it was drawn.
+    A draft that is `unpublished` but referred to is drawn as that draft, unlinked.
 
     Drawn by Graphviz (`adrkit.render.graphviz.render_svg`) when a renderer is
     available; otherwise as a grid of adrkit's own."""
-    dot = graph_dot(list(decisions), href=lambda d: page_href(d.stem))
+    dot = graph_dot(list(decisions), href=lambda d: page_href(d.stem), unpublished=list(unpublished))
     result = render_svg(dot)
     if getattr(result, "svg", None):
         return result.svg, f"drawn by {getattr(result, 'renderer', 'graphviz')}"

@@ -40,6 +40,8 @@ _API = {
     "lifecycle_mermaid": "adrkit.render.requestflow:lifecycle_mermaid",
     "lifecycle_text": "adrkit.render.requestflow:lifecycle_text",
     "render_svg": "adrkit.render.graphviz:render_svg",
+    "tradeoff_charts": "adrkit.render.charts:charts_html",
+    "compare_tradeoffs": "adrkit.core.tradeoff.compare:compare",
     # the log
     "Decision": "adrkit.core.decision:Decision",
     "DecisionLog": "adrkit.storage.log:DecisionLog",

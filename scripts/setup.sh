@@ -37,7 +37,7 @@ apt_install() {  # apt_install PKG...: install what is missing; report, don't fa
 debs=(graphviz)
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || debs+=("python3-venv")
 if [ "$want_test" = 1 ]; then
-  debs+=(chromium adr-tools git)
+  debs+=(chromium adr-tools git strace)  # strace: the crash tests kill commands at chosen system calls
   command -v npm >/dev/null 2>&1 || debs+=(nodejs npm)
 fi
 apt_install "${debs[@]}"
@@ -55,7 +55,9 @@ want="$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   note "installing adrkit${extras} into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".${extras}"
+  # setuptools' build backend warns on every editable install that a folder named like
+  # the package may shadow it; this checkout is meant to be imported from, so hush it.
+  PYTHONWARNINGS="ignore:Editable installation" .venv/bin/python -m pip install -q -e ".${extras}"
   echo "$want" > "$stamp"
 fi
 

@@ -1,6 +1,7 @@
-"""A real JupyterLab server for browser tests: loopback only, a random token, isolated
-settings (no news or update checks, so nothing leaves the machine), bounded start-up,
-and always stopped (terminate, then kill) whatever the test does."""
+"""A real JupyterLab server for browser tests: started with the command line `adrkit lab`
+runs, on loopback only, with a random token, isolated settings (no news or update
+checks, so nothing leaves the machine; a theme to choose), bounded start-up, and always
+stopped (terminate, then kill) whatever the test does."""
 from __future__ import annotations
 
 import contextlib
@@ -71,11 +72,12 @@ def running_lab(root: Path, work: Path, start_timeout: float = 90):
                JUPYTER_RUNTIME_DIR=str(work / "jupyter-runtime"),
                JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
     log_path = work / "jupyterlab.log"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-           "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.port_retries=0"]
-    if hasattr(os, "getuid") and os.getuid() == 0:
-        cmd.append("--allow-root")
+    from adrkit.cli.lab import lab_command
+
+    # the command line `adrkit lab` runs (its pre-save hook included), made quiet and local
+    cmd = lab_command(str(root), "", ["--no-browser", "--ip=127.0.0.1", f"--port={port}",
+                                      f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
+                                      "--LabApp.news_url=", "--ServerApp.port_retries=0"])
     with open(log_path, "w") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
     lab = Lab(port, token, root, log_path)

@@ -246,18 +246,30 @@ def test_failed_renumber_changes_nothing(populated, monkeypatch):
     operations.link(log, "1", "relates-to", "2")
     (populated / "0002-use-redis-for-sessions.yaml").write_text("tradeoffs: {}\n")
     before = snapshot(populated)
-    real_replace = os.replace
-    for fail_at in (1, 2, 3):
+    real = {name: getattr(os, name) for name in ("replace", "rename", "link")}
+    fail_at = 0
+    while True:  # fail each rename, replace and link in turn, until renumber gets through
+        fail_at += 1
         calls = []
 
-        def flaky(src, dst):
-            calls.append(dst)
-            if len(calls) == fail_at:
-                raise OSError(5, "Input/output error")
-            return real_replace(src, dst)
+        def flaky(name):
+            def step(src, dst, **kw):
+                calls.append(dst)
+                if len(calls) == fail_at:
+                    raise OSError(5, "Input/output error")
+                return real[name](src, dst, **kw)
+            return step
 
-        monkeypatch.setattr(atomic.os, "replace", flaky)
-        with pytest.raises(OSError):
+        for name in real:
+            monkeypatch.setattr(atomic.os, name, flaky(name))
+        try:
             operations.renumber(log, "2", 7)
-        monkeypatch.setattr(atomic.os, "replace", real_replace)
+        except OSError:
+            pass
+        else:
+            break
+        finally:
+            for name, fn in real.items():
+                monkeypatch.setattr(atomic.os, name, fn)
         assert snapshot(populated) == before, fail_at
+    assert fail_at > 5 and (populated / "0007-use-redis-for-sessions.yaml").exists()

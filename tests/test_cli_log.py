@@ -91,7 +91,7 @@ def test_supersede_updates_both_records(cli, log_dir):
     new = json.loads(cli("show", "2", "--json").out)
     assert old["status"] == "superseded" and old["superseded-by"] == ["0002-use-cockroachdb"]
     assert new["supersedes"] == ["0001-use-postgresql"]
-    assert cli("lint").code == 0
+    assert _lint_codes(cli) <= {"placeholder-text"}
 
 
 def test_new_with_supersedes(cli, log_dir):
@@ -99,7 +99,7 @@ def test_new_with_supersedes(cli, log_dir):
     r = cli("new", "Use CockroachDB", "--supersedes", "1")
     assert r.code == 0, r.err
     assert json.loads(cli("show", "1", "--json").out)["superseded-by"] == ["0002-use-cockroachdb"]
-    assert cli("lint").code == 0
+    assert _lint_codes(cli) <= {"placeholder-text"}
 
 
 def test_supersede_refuses_proposed_without_force_and_changes_nothing(cli, log_dir):
@@ -144,7 +144,7 @@ def test_renumber_rewrites_links_and_moves_data_file(cli, log_dir):
     assert json.loads(cli("show", "1", "--json").out)["superseded-by"] == ["0007-use-cockroachdb"]
     assert json.loads(cli("show", "3", "--json").out)["links"] == [{"rel": "depends-on",
                                                                     "target": "0007-use-cockroachdb"}]
-    assert cli("lint").code == 0
+    assert _lint_codes(cli) <= {"placeholder-text"}
     before = snapshot(log_dir)
     r = cli("renumber", "7", "1")
     assert r.code == 1 and "already taken by 0001-use-postgresql.ipynb" in r.err
@@ -168,7 +168,7 @@ def test_template_notebooks_validate_and_round_trip(cli, log_dir):
         nbformat.validate(nb)
         assert nbformat.writes(nb) + "\n" == raw or nbformat.writes(nb) == raw.rstrip("\n")
         assert nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("---\n")
-    assert cli("lint").code == 0
+    assert _lint_codes(cli) <= {"placeholder-text"}
 
 
 def test_team_template_in_log_folder(cli, log_dir):
@@ -183,7 +183,7 @@ def test_team_template_in_log_folder(cli, log_dir):
     assert r.code == 0, r.err
     shown = json.loads(cli("show", "1", "--json").out)
     assert shown["sections"] == ["Problem"]
-    assert cli("lint").code == 0
+    assert _lint_codes(cli) <= {"placeholder-text"}
     r = cli("new", "x", "--template", "nope")
     assert r.code == 1 and "no template named 'nope'; use one of backend, madr, madr-minimal, nygard, rfc" in r.err
 
@@ -223,3 +223,8 @@ def test_lab_starts_jupyterlab_on_the_log(cli, log_dir, tmp_path):
     r = cli("lab", "--", "--version", cwd=log_dir)  # runs the real JupyterLab, which answers and exits
     assert r.code == 0 and r.out.strip()[0].isdigit()
     assert f"starting JupyterLab in {tmp_path}" in r.err
+
+
+def _lint_codes(cli) -> set[str]:
+    """What lint finds, by code (a record fresh from its template still holds its text)."""
+    return {f["code"] for f in json.loads(cli("lint", "--json").out)}

@@ -50,7 +50,7 @@ def test_order_does_not_matter():
 def test_nodes_link_to_pages_and_are_colored_by_status():
     dot = graph_dot(log(), href=lambda d: f"../{d.number:04d}/")
     line = next(l for l in dot.splitlines() if l.startswith('  "0003-use-postgresql" ['))
-    assert 'URL="../0003/"' in line and 'label="0003 Use PostgreSQL for orders\\nand everything else too"' in line
+    assert 'URL="../0003/"' in line and 'label="0003 · accepted\\nUse PostgreSQL for orders\\nand everything else too"' in line
     assert 'tooltip="0003 Use PostgreSQL for orders and everything else too (accepted)"' in line
     for d in log():
         fill = STATUS_STYLES[d.status][0]
@@ -80,10 +80,34 @@ def test_missing_targets_are_drawn_dashed():
     assert '"0009-gone" [label="0009 (missing)"' in dot
 
 
+def test_status_is_said_in_words_and_by_border_not_colour_alone():
+    dot = graph_dot(log())
+    node = {d.stem: next(l for l in dot.splitlines() if l.startswith(f'  "{d.stem}" [')) for d in log()}
+    for d in log():
+        assert f'label="{d.label} · {d.status}\\n' in node[d.stem]
+    assert "dashed" in node["0007-wip"] and "dotted" in node["0006-old-queue"]
+    assert "diagonals" in node["0005-drop-soap"] and "peripheries=2" in node["0002-use-mysql"]
+
+
+def test_an_unpublished_draft_is_drawn_as_a_draft_not_as_missing():
+    from adrkit.core.decision_graph import graph_edges
+
+    published = [d for d in log() if d.status != "draft"]
+    draft = next(d for d in log() if d.status == "draft")
+    published[3].links.append(Link("relates-to", draft.stem))
+    dot = graph_dot(published, unpublished=[draft])
+    line = next(l for l in dot.splitlines() if l.startswith(f'  "{draft.stem}" ['))
+    assert 'label="0007 · draft, not published\\nWork in progress"' in line and "URL=" not in line
+    assert "missing" not in line
+    # the relations, as drawn: supersession first, each in its arrow's direction
+    assert graph_edges(published)[:2] == [("0003-use-postgresql", "supersedes", "0002-use-mysql"),
+                                          ("0003-use-postgresql", "amends", "0001-record-architecture-decisions")]
+
+
 def test_labels_are_escaped():
     dot = graph_dot(log())
-    assert 'label="0002 Use MySQL \\"fast\\" <db> & co"' in dot
-    assert 'label="0004 Cache \\\\ reads"' in dot
+    assert 'label="0002 · superseded\\nUse MySQL \\"fast\\" <db> & co"' in dot
+    assert 'label="0004 · proposed\\nCache \\\\ reads"' in dot
 
 
 def test_empty_log():

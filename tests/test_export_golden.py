@@ -135,6 +135,10 @@ def test_golden_export(tmp_path, cli, fmt):
     assert svg.is_file() and "<svg" in svg.read_text(encoding="utf-8")
     assert (out / f"{stem}-output-1.png").read_bytes() == PNG
     assert (out / "0003-load.png").read_bytes() == PNG
+    for kind in ("totals", "tornado"):  # the trade-off's charts, standalone SVG the markdown links to
+        chart = (out / f"{stem}-tradeoff-{kind}.svg").read_text(encoding="utf-8")
+        assert chart.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "<title>" in chart
+        assert f"]({stem}-tradeoff-{kind}.svg)" in next(out.glob("0003-*.md")).read_text(encoding="utf-8")
 
 
 def test_everything_record_content(tmp_path, cli):

@@ -9,12 +9,43 @@ import pytest
 from adrkit.storage.log import find_log
 
 
+def _write_sections(log_dir):
+    """Replace every template paragraph with the team's own words, as a finished record has."""
+    from adrkit.formats.notebook import dumps_notebook
+
+    for path in log_dir.glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"][1:]:
+            if (cell.get("metadata") or {}).get("adrkit", {}).pop("placeholder", None):
+                heading = "".join(cell["source"]).split("\n", 1)[0]
+                cell["source"] = f"{heading}\n\nWritten by the team."
+        path.write_text(dumps_notebook(nb), encoding="utf-8")
+
+
 @pytest.fixture
 def log(cli, log_dir):
     cli("new", "Use PostgreSQL", "--status", "accepted")
     cli("new", "Use CockroachDB", "--supersedes", "1")
     cli("new", "Cache reads")
+    _write_sections(log_dir)
     return find_log(log_dir)
+
+
+def test_untouched_template_text_is_reported_except_in_drafts(cli, log_dir):
+    cli("new", "Use Redis for sessions", "--template", "backend")
+    cli("new", "Try a queue", "--status", "draft")
+    code, found, raw = _codes(cli)
+    # a notice (it does not fail the check), one per record, naming each section
+    assert code == 0 and {p for p, c in found} == {"0001-use-redis-for-sessions.ipynb"}
+    assert {c for p, c in found} == {"placeholder-text"} and len(raw) == 1
+    assert raw[0]["severity"] == "info"
+    message = raw[0]["message"]
+    assert "'Context and Problem Statement'" in message and "Shipping checklist" not in message
+    assert "Considered Options" not in message  # hints are not placeholders
+    assert message.endswith("more)") or message.count("'") >= 2
+    assert "still hold the template's text" in message
+    _write_sections(log_dir)
+    assert cli("lint").code == 0 and _codes(cli)[1] == []
 
 
 def _edit(log, ref, **changes):

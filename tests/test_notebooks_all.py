@@ -32,6 +32,8 @@ def _execute(path: Path, cwd: Path):
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
+            if "confirmation" in cell.metadata.get("tags", []):  # checks run with 'adrkit confirm' only
+                cell.metadata["tags"] = [*cell.metadata["tags"], "skip-execution"]
     # "python3" is the running interpreter's own kernel (jupyter_client starts it with sys.executable)
     nbclient.NotebookClient(nb, kernel_name="python3", timeout=300, record_timing=False,
                             resources={"metadata": {"path": str(cwd)}}).execute()

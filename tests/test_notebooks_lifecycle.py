@@ -40,7 +40,11 @@ def test_committed_notebook_is_valid_and_shows_diagrams_without_a_kernel():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nbformat.validate(nb)
     html = [o["data"]["text/html"] for cell in nb.cells if cell.cell_type == "code"
-            for o in cell.get("outputs", []) if "text/html" in o.get("data", {})]
+            for o in cell.get("outputs", []) if "text/html" in o.get("data", {})
+            and not o.get("metadata", {}).get("adrkit", {}).get("saved")]  # the editor's "run this cell" note
     assert html and all("<svg" in h for h in html)
+    notes = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
+             if o.get("metadata", {}).get("adrkit", {}).get("saved")]
+    assert len(notes) == 1 and "Run this cell to edit the request lifecycle" in notes[0]["data"]["text/html"]
     assert not any(o.output_type == "error" for cell in nb.cells if cell.cell_type == "code"
                    for o in cell.outputs)

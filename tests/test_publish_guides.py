@@ -154,7 +154,7 @@ def test_navigation_links_to_the_guides_with_relative_paths(site):
     for name in [f"{s}.html" for s in SLUGS] + ["index.html"]:
         doc = assert_safe_page(out / "guides" / name)
         sheets = [e.attrs["href"] for e in doc.find("link") if e.attrs.get("rel") == "stylesheet"]
-        assert sheets == ["../assets/adrkit.css"], name
+        assert sheets == ["../assets/adrkit.css", "../assets/adrkit-review.css"], name
         assert doc.find("a", href="../index.html") and doc.find("a", href="../graph.html")
         assert doc.find("form", action="../index.html")
         current = [e for e in doc.find("a") if e.attrs.get("aria-current") == "page"]

@@ -3,6 +3,8 @@ shows the same, a bad edit is refused with a message and the file untouched, an
 outside change is detected and never overwritten silently."""
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from adrkit.storage.datafile import read_data
@@ -111,7 +113,7 @@ def test_a_bad_edit_shows_a_message_and_leaves_the_file(path, bad_edit, words):
     before = path.read_bytes()
     model = ed.model.copy()
     assert bad_edit(ed) is False
-    assert words in ed.message.value and "Not applied" in ed.message.value
+    assert words.lower() in ed.message.value.lower() and "Not applied" in ed.message.value
     assert path.read_bytes() == before
     assert ed.model == model and not ed.dirty
 
@@ -137,7 +139,7 @@ def test_the_last_stage_cannot_be_removed(path):
     assert "no stages" in ed.message.value and path.read_bytes() == before
 
 
-def test_an_outside_change_is_detected_and_not_overwritten(path):
+def test_an_outside_change_is_shown_and_merged_with_the_next_edit(path):
     ed = LifecycleEditor(path)
     ed.save()
     other = path.read_text(encoding="utf-8").replace("Business Logic", "Domain Logic")
@@ -145,28 +147,48 @@ def test_an_outside_change_is_detected_and_not_overwritten(path):
 
     assert ed.check_disk()
     assert "changed on disk" in ed.message.value and "changed on disk" in ed.header.value
+    assert "stage “Business Logic” removed" in ed.message.value and "stage “Domain Logic” added" in ed.message.value
+    assert ed.reload_button.layout.display is None
+    assert "Domain Logic" in ed.preview_html  # the static output shows what the file holds
     ed.select("Auth")
     ed.new_stage_name.value = "Rate Limit"
     ed.add_stage_button.click()
-    assert path.read_text(encoding="utf-8") == other  # theirs kept
-    assert ed.dirty and ed.conflict and "unsaved" in ed.message.value
-    assert ed.overwrite_button.layout.display is None and ed.reload_button.layout.display is None
-
-    ed.reload()
-    assert "Domain Logic" in ed.model.stage_names() and "Rate Limit" not in ed.model.stage_names()
-    assert not ed.dirty and not ed.conflict and ed.message.value == ""
+    saved = stored(path).stage_names()
+    assert "Domain Logic" in saved and "Rate Limit" in saved and "Business Logic" not in saved
+    assert ed.model.stage_names() == saved and ed.conflict is None
+    assert "together with a change made elsewhere" in ed.message.value
 
 
-def test_overwrite_after_an_outside_change(path):
+def test_an_outside_change_to_the_same_field_is_a_conflict(path):
     ed = LifecycleEditor(path)
-    ed.save()
-    path.write_text(path.read_text(encoding="utf-8") + "# someone else\n", encoding="utf-8")
     ed.select("Auth")
-    ed.add_stage("Rate Limit")
-    assert ed.conflict
-    ed.overwrite_button.click()
-    assert "Rate Limit" in stored(path).stage_names() and not ed.conflict
+    ed.set_note("checks the JWT")
+    theirs = path.read_text(encoding="utf-8").replace("checks the JWT", "checks the session cookie")
+    path.write_text(theirs, encoding="utf-8")
+    assert ed.set_note("checks the token") is True  # taken here, not saved
+    assert path.read_text(encoding="utf-8") == theirs
+    assert ed.dirty and ed.conflict is not None
+    assert "Auth note: theirs “checks the session cookie”, yours “checks the token”" in \
+        html.unescape(ed.conflict_rows.children[1].children[0].value).replace("<b>", "").replace("</b>", "")
+    assert ed.overwrite_button.layout.display is None and ed.conflict_box.layout.display is None
+    assert "checks the session cookie" in ed.preview_text  # the static output keeps the file's version
+    ed.reload()
+    assert ed.model.stage("Auth").note == "checks the session cookie"
+    assert not ed.dirty and ed.conflict is None and ed.message.value == ""
 
+
+def test_use_mine_replaces_only_the_conflicting_field(path):
+    ed = LifecycleEditor(path)
+    ed.select("Auth")
+    ed.set_note("mine before")
+    text = path.read_text(encoding="utf-8").replace("mine before", "theirs").replace("Validation", "Checks")
+    path.write_text(text + "# someone else\n", encoding="utf-8")
+    ed.set_note("mine")
+    assert ed.conflict is not None and len(ed.conflict.conflicts) == 1
+    ed.overwrite_button.click()
+    saved = stored(path)
+    assert saved.stage("Auth").note == "mine" and "Checks" in saved.stage_names()
+    assert ed.conflict is None
 
 def test_a_broken_file_is_shown_and_not_edited(path):
     path.write_text("lifecycles:\n  main:\n    stages: []\n", encoding="utf-8")
@@ -189,9 +211,9 @@ def test_errors_in_callbacks_are_shown_in_the_widget(path, monkeypatch):
 
 
 def test_other_lifecycles_and_tables_in_the_file_are_kept(path):
-    from adrkit.storage.datafile import data_file
+    from adrkit.storage.datafile import DataFile
 
-    data_file(path).put("tradeoffs", "main", {"question": "Which queue?"})
+    DataFile(path).put("tradeoffs", "main", {"question": "Which queue?"})
     ed = LifecycleEditor(path, name="payments")
     ed.add_stage("Audit")
     data = read_data(path)
@@ -217,14 +239,15 @@ def test_display_shows_controls_and_a_live_static_output(path, monkeypatch):
         def update(self, obj, raw=False):
             updates.append(obj)
 
-    def fake_display(obj, raw=False, display_id=None):
+    def fake_display(obj, raw=False, display_id=None, metadata=None):
         shown.append(obj)
         return Handle() if display_id else None
 
     monkeypatch.setattr(IPython.display, "display", fake_display)
     ed = LifecycleEditor(path)
     ed._ipython_display_()
-    assert shown[0] is ed.widget
+    assert shown[0]["application/vnd.jupyter.widget-view+json"]["model_id"] == ed.widget.model_id
+    assert "run the cell to edit" in shown[0]["text/plain"]
     assert "<svg" in shown[1]["text/html"]
     ed.select("Auth")
     ed.add_stage("Rate Limit")

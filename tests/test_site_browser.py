@@ -210,7 +210,12 @@ def test_hostile_decision_runs_nothing(site, browser):
     page.goto(url(site, "0009-hostile.html"))
     title = page.text_content("h1")
     assert "<script>" in title  # shown as text
-    assert page.locator("script:not([src])").count() == 0
+    assert page.locator("script:not([src]):not([type='application/json'])").count() == 0
+    # the what-if controls show the hostile option's name as text, and exploring runs nothing
+    page.locator(".whatif-scores summary").click()
+    assert "<script>window.__pwned='option'</script>Evil option" in page.locator(".whatif-scores").inner_text()
+    page.locator(".whatif-weight input[type='number']").first.fill("9")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
     watch.close(broken_images_expected=True)
 
 

@@ -9,7 +9,7 @@ from adrkit.services import operations
 from adrkit.core.decision import STATUSES
 from adrkit.formats.notebook import cell_text
 from adrkit.storage.log import init_log
-from adrkit.cli.common import add_log_option, emit_json, log_of, logs_of, say, today
+from adrkit.cli.common import add_log_option, emit, emit_json, log_of, logs_of, note, say, term_safe, today, writing
 
 __all__ = ["register"]
 
@@ -97,8 +97,10 @@ def _rel(path: Path) -> str:
 def cmd_init(args) -> int:
     root = Path.cwd()
     log, created = init_log(root, args.directory)
+    log.recover(notify=note)
     if created:
-        say(f"created decision log {_rel(log.dir)} (recorded in .adrkit.yaml)")
+        say(f"created decision log {_rel(log.dir)} (recorded in .adrkit.yaml; .gitignore skips site/ "
+            "and .adrkit-cache/)")
     else:
         say(f"decision log {_rel(log.dir)} already set up")
     print(_rel(log.dir))
@@ -106,10 +108,10 @@ def cmd_init(args) -> int:
 
 
 def cmd_new(args) -> int:
-    log = log_of(args)
-    path = operations.new_decision(log, args.title, today=today(), template=args.template,
-                                   status=args.status, tags=args.tag, supersedes=args.supersedes,
-                                   number=args.number, force=args.force)
+    with writing(log_of(args)) as log:
+        path = operations.new_decision(log, args.title, today=today(), template=args.template,
+                                       status=args.status, tags=args.tag, supersedes=args.supersedes,
+                                       number=args.number, force=args.force)
     print(_rel(path))
     return 0
 
@@ -142,7 +144,7 @@ def cmd_list(args) -> int:
         d = e.decision
         tags = f"  [{', '.join(d.tags)}]" if d.tags else ""
         label = f"{log.name}:{d.label}" if prefix else d.label
-        lines.append(f"{label}  {d.status:<10}  {d.date or '-':<10}  {d.title}{tags}\n")
+        lines.append(term_safe(f"{label}  {d.status:<10}  {d.date or '-':<10}  {d.title}{tags}") + "\n")
     sys.stdout.write("".join(lines))
     return 0
 
@@ -155,8 +157,11 @@ def cmd_show(args) -> int:
 
     sections = [s.heading for s in sections_of(rec.notebook)]
     if args.json:
+        from adrkit.services.summary import data_summary
+
         emit_json(d.to_summary() | {"path": _rel(rec.path), "sections": sections,
-                                    "data-file": _rel(rec.data_path) if rec.data_path.exists() else None})
+                                    "data-file": _rel(rec.data_path) if rec.data_path.exists() else None}
+                  | data_summary(rec.data_path))
         return 0
     rows = [("file", _rel(rec.path)), ("title", d.title), ("status", d.status), ("date", d.date),
             ("decision-makers", ", ".join(d.decision_makers)), ("consulted", ", ".join(d.consulted)),
@@ -167,17 +172,17 @@ def cmd_show(args) -> int:
         rows.append(("history", "; ".join(f"{c.status} {c.date}" for c in d.status_history)))
     if rec.data_path.exists():
         rows.append(("data", _rel(rec.data_path)))
-    print(f"{d.label}. {d.title}")
+    emit(f"{d.label}. {d.title}")
     for key, value in rows[:1] + rows[2:]:
         if value:
-            print(f"  {key + ':':<17}{value}")
+            emit(f"  {key + ':':<17}{value}")
     if sections:
         print("  sections:")
         for cell in rec.notebook["cells"][1:]:
             if cell.get("cell_type") == "markdown":
                 first = cell_text(cell).split("\n", 1)[0].strip()
                 if first.startswith("#"):
-                    print(f"    {first}")
+                    emit(f"    {first}")
     return 0
 
 
@@ -200,17 +205,17 @@ def _is_log_name(name: str) -> bool:
 
 
 def cmd_status(args) -> int:
-    log = log_of(args)
-    rec = operations.change_status(log, args.ref, args.status.strip().lower(), today=today(),
-                                   force=args.force)
+    with writing(log_of(args)) as log:
+        rec = operations.change_status(log, args.ref, args.status.strip().lower(), today=today(),
+                                       force=args.force)
     say(f"{rec.decision.label} is now {rec.decision.status}")
     print(_rel(rec.path))
     return 0
 
 
 def cmd_supersede(args) -> int:
-    log = log_of(args)
-    old, new = operations.supersede(log, args.old, args.new, today=today(), force=args.force)
+    with writing(log_of(args)) as log:
+        old, new = operations.supersede(log, args.old, args.new, today=today(), force=args.force)
     say(f"{new.decision.label} supersedes {old.decision.label}")
     print(_rel(old.path))
     print(_rel(new.path))
@@ -218,8 +223,8 @@ def cmd_supersede(args) -> int:
 
 
 def cmd_link(args) -> int:
-    log = log_of(args)
-    source, target = operations.link(log, args.source, args.rel, args.target, reverse=args.reverse)
+    with writing(log_of(args)) as log:
+        source, target = operations.link(log, args.source, args.rel, args.target, reverse=args.reverse)
     back = next(link.rel for link in reversed(target.decision.links) if link.target == source.decision.stem)
     say(f"{source.decision.label} {args.rel} {target.decision.label}; {target.decision.label} {back} "
         f"{source.decision.label}")
@@ -229,8 +234,8 @@ def cmd_link(args) -> int:
 
 
 def cmd_renumber(args) -> int:
-    log = log_of(args)
-    old_path, new_path, changed = operations.renumber(log, args.ref, args.number)
+    with writing(log_of(args)) as log:
+        old_path, new_path, changed = operations.renumber(log, args.ref, args.number)
     others = len([r for r in changed if r.path != new_path])
     say(f"renamed {old_path.name} -> {new_path.name}; rewrote links in {others} other record(s)")
     print(_rel(new_path))

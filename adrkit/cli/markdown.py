@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from adrkit.cli.common import emit_json, log_of, say
+from adrkit.cli.common import emit_json, log_of, note, say, writing
 
 __all__ = ["register"]
 
@@ -53,7 +52,9 @@ def _import_log(args):
     if args.into:
         into = Path(args.into)
         if into.is_dir():
-            return find_log(into)
+            log = find_log(into)
+            log.recover(notify=note)
+            return log
         if into.exists():
             from adrkit.core.errors import UsageError
 
@@ -68,16 +69,20 @@ def cmd_import(args) -> int:
 
     log = _import_log(args)
     try:
-        report = import_markdown(args.path, log, force=args.force, dry_run=args.dry_run)
+        if args.dry_run:
+            report = import_markdown(args.path, log, force=args.force, dry_run=True)
+        else:
+            with writing(log):
+                report = import_markdown(args.path, log, force=args.force, dry_run=False)
     except ImportFailed as exc:
         if args.json:
             emit_json({**exc.report.to_dict(), "errors": exc.problems})
         for problem in exc.problems[1:]:
-            print(f"adrkit: error: {problem}", file=sys.stderr)
+            say(f"adrkit: error: {problem}")
         raise
     for file in report.files:
-        for note in file.notes:
-            say(f"{file.source}: {note.level}: {note.message}")
+        for item in file.notes:
+            say(f"{file.source}: {item.level}: {item.message}")
     if report.duplicates:
         say(f"{len(report.duplicates)} number(s) are used by more than one record; they were imported "
             "side by side: give each its own number with 'adrkit renumber REF N'")
@@ -100,10 +105,11 @@ def cmd_export(args) -> int:
     log = log_of(args)
     fmt = args.format
     out = Path(args.out) if args.out else log.config.root / "export" / fmt
-    report = export_markdown(log, out, fmt=fmt, refs=args.refs, force=args.force)
+    with writing(log):
+        report = export_markdown(log, out, fmt=fmt, refs=args.refs, force=args.force)
     for stem, notes in sorted(report.notes.items()):
-        for note in notes:
-            say(f"{stem}: {note.level}: {note.message}")
+        for item in notes:
+            say(f"{stem}: {item.level}: {item.message}")
     if args.json:
         emit_json(report.to_dict())
     else:

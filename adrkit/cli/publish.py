@@ -29,6 +29,10 @@ def register(sub: Any) -> None:
                        help="exit 1 if there was any warning (broken link, missing required section, "
                             "stale or invalid data file, unknown status, duplicate number); a build "
                             "where a record could not be built exits 1 without it too")
+    build.add_argument("--confirm", action="store_true",
+                       help="first run every decision's check, as 'adrkit confirm' does, so the badges "
+                            "are current (the build itself never runs them); exit 1 if a check failed, "
+                            "after building the site")
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser(
@@ -62,8 +66,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _options(args: Any) -> Any:
     from adrkit.publish import BuildOptions
 
+    from adrkit.cli.common import today
+
     return BuildOptions(out=args.out, strict=args.strict, execute=args.execute, drafts=args.drafts,
-                        parallel=False if args.serial else None, guides=args.guides, include=args.include)
+                        parallel=False if args.serial else None, guides=args.guides, today=today(), include=args.include)
 
 
 def _progress(message: str) -> None:
@@ -84,9 +90,17 @@ def cmd_build(args: Any) -> int:
     from adrkit.cli.progress import progress_for
 
     log = log_of(args)
+    checks = 0
+    if args.confirm:
+        from adrkit.cli.confirm import run_confirm
+
+        checks = run_confirm(args, log, [], print_results=False)
     report = build_site(log, _options(args), progress=progress_for(args.quiet))
     _report(report)
     code = report.exit_code(args.strict)
+    if checks and not code:
+        say("adrkit: a check failed or ended in an error (see above); the site shows it")
+        return checks
     if code and args.strict:
         say(f"adrkit: --strict: {len(report.warnings)} warning(s) and {len(report.failures)} "
             "failure(s) make this build fail")

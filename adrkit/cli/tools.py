@@ -1,4 +1,4 @@
-"""Commands about the tools around adrkit: doctor."""
+"""Commands about the tools around adrkit: doctor, schema."""
 from __future__ import annotations
 
 import argparse
@@ -23,6 +23,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "whether Chromium, adr-tools and Node.js are installed.")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of a file adrkit writes",
+                       description="Print a JSON Schema: 'front-matter' (a decision notebook's front "
+                                   "matter), 'data' (NNNN-slug.yaml, the trade-offs and lifecycles) or "
+                                   "'decisions' (decisions.json of a built site). Save one for your "
+                                   "editor: adrkit schema data > .vscode/adrkit-data.schema.json")
+    p.add_argument("name", nargs="?", metavar="NAME", help="front-matter, data or decisions "
+                   "(none: list them)")
+    p.set_defaults(func=cmd_schema)
 
 
 def _program(names: tuple[str, ...], flag: str | None) -> dict[str, str | None]:
@@ -52,13 +61,14 @@ def doctor_report() -> dict:
     import platform
     import sys
 
-    from adrkit.about import __version__
+    from adrkit.about import DISTRIBUTION, __version__
     from adrkit.render.graphviz import RENDERER_ENV, available_renderers, which_renderer
 
     renderer = which_renderer()
     report = {
         "python": {"version": platform.python_version(), "executable": sys.executable},
-        "adrkit": {"version": __version__},
+        "adrkit": {"version": __version__, "distribution": DISTRIBUTION,
+                   "location": os.path.dirname(os.path.dirname(os.path.abspath(__file__)))},
         "renderer": {**renderer.to_dict(), "setting": os.environ.get(RENDERER_ENV) or "auto",
                      "available": [r.name for r in available_renderers()]},
         "tools": {},
@@ -77,7 +87,8 @@ def _lines(report: dict) -> list[str]:
     else:
         drawn = f"none: diagrams are shown as DOT source; {INSTALL_HINT}"
     lines = [f"python     {report['python']['version']} ({report['python']['executable']})",
-             f"adrkit     {report['adrkit']['version']}",
+             f"adrkit     {report['adrkit']['version']} ({report['adrkit']['distribution']} at "
+             f"{report['adrkit']['location']})",
              f"diagrams   {drawn}"]
     if r["setting"] != "auto":
         lines.append(f"           (chosen by ADRKIT_RENDERER={r['setting']}; "
@@ -97,4 +108,38 @@ def cmd_doctor(args) -> int:
         emit_json(report)
     else:
         print("\n".join(_lines(report)))
+    return 0
+
+
+def _build_schema() -> str | None:
+    """The decisions.json schema kept beside the site build, when the build ships one
+    (it then is the authority for the file it writes)."""
+    from importlib import resources
+
+    try:
+        root = resources.files("adrkit.publish")
+    except ModuleNotFoundError:
+        return None
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir() and entry.name not in ("templates", "assets", "__pycache__"):
+                pending.append(entry)
+            elif entry.name.startswith("decisions") and entry.name.endswith(".json") and "schema" in entry.name:
+                return entry.read_text(encoding="utf-8")
+    return None
+
+
+def cmd_schema(args) -> int:
+    import sys
+
+    from adrkit.formats.jsonschemas import SCHEMA_NAMES, schema_text
+
+    if not args.name:
+        for name, (_, what) in SCHEMA_NAMES.items():
+            print(f"{name:<13} {what}")
+        return 0
+    text = (_build_schema() if args.name == "decisions" else None) or schema_text(args.name)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

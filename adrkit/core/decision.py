@@ -17,19 +17,27 @@ __all__ = [
     "STATUSES",
     "MAX_NUMBER",
     "PUBLISHED_STATUSES",
+    "TEMPLATE_KEY",
     "Link",
     "StatusChange",
     "Decision",
     "slugify",
+    "slug_budget",
     "parse_filename",
     "make_stem",
     "canonical_status",
+    "real_date",
+    "REVIEW_KEYS",
 ]
 
 MAX_NUMBER = 999999  # file names carry up to six digits
 
+TEMPLATE_KEY = "adrkit-template"  # front-matter key naming the template a record was made from
 STATUSES = ("draft", "proposed", "accepted", "rejected", "deprecated", "superseded")
 PUBLISHED_STATUSES = tuple(s for s in STATUSES if s != "draft")
+# When a decision is due for review: a date, or a period after acceptance (see core.reviews).
+# Kept in `extra` as written; summaries show them when set.
+REVIEW_KEYS = ("review-by", "review-after")
 
 _FILENAME = re.compile(r"^(?P<number>\d{1,6})-(?P<slug>[^/\\]+?)(?:\.(?P<ext>ipynb|yaml|md))?$")
 
@@ -98,7 +106,8 @@ class StatusChange:
     extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "date": self.date, **dict(self.extra)}
+        dated = {"date": self.date} if self.date else {}
+        return {"status": self.status, **dated, **dict(self.extra)}
 
 
 def _list_of(value: Any, key: str, path: Any) -> list[Any]:
@@ -152,7 +161,11 @@ class Decision:
 
     # --- front matter ---------------------------------------------------------
     _KEYS = ("title", "status", "date", "decision-makers", "consulted", "informed",
-             "tags", "supersedes", "superseded-by", "links", "status-history", "template")
+             "tags", "supersedes", "superseded-by", "links", "status-history", "template",
+             "adrkit-template", "author", "categories")
+    # Quarto's spelling of the same facts, written beside MADR's so Quarto renders a
+    # decision notebook with its people and topics; always derived, never stored apart.
+    _MIRRORS = (("decision-makers", "author"), ("tags", "categories"))
 
     def to_front_matter(self) -> dict[str, Any]:
         """Front matter as an ordered dict; empty optional keys are left out."""
@@ -169,14 +182,25 @@ class Decision:
             data["links"] = [link.to_dict() for link in self.links]
         if self.status_history:
             data["status-history"] = [c.to_dict() for c in self.status_history]
-        if self.template:
-            data["template"] = self.template
+        if self.template:  # 'template' alone is Quarto's (pandoc's) template file
+            data[TEMPLATE_KEY] = self.template
+        for source, mirror in self._MIRRORS:
+            if data.get(source):
+                data[mirror] = list(data[source])
         for key, value in self.extra.items():
             data.setdefault(key, value)
         if self.key_order:  # keep the order the author wrote; new keys go last
             rank = {k: i for i, k in enumerate(self.key_order)}
             data = dict(sorted(data.items(), key=lambda kv: rank.get(kv[0], len(rank))))
-        return data
+        mirrors = dict(self._MIRRORS)
+        ordered: dict[str, Any] = {}
+        for key, value in data.items():  # each mirror right after what it mirrors
+            if key in mirrors.values() and key in ordered:
+                continue
+            ordered[key] = value
+            if key in mirrors and mirrors[key] in data:
+                ordered[mirrors[key]] = data[mirrors[key]]
+        return ordered
 
     @classmethod
     def from_front_matter(cls, data: dict[str, Any], *, number: int, slug: str,
@@ -210,14 +234,14 @@ class Decision:
             number=number, slug=slug, title=str(title).strip(),
             status=str(status).strip().lower() if status is not None else "proposed",
             date=_date_text(data.get("date")),
-            decision_makers=_str_list(data.get("decision-makers"), "decision-makers", path),
+            decision_makers=_str_list(_or_mirror(data, "decision-makers", "author"), "decision-makers", path),
             consulted=_str_list(data.get("consulted"), "consulted", path),
             informed=_str_list(data.get("informed"), "informed", path),
-            tags=_str_list(data.get("tags"), "tags", path),
+            tags=_str_list(_or_mirror(data, "tags", "categories"), "tags", path),
             supersedes=_str_list(data.get("supersedes"), "supersedes", path),
             superseded_by=_str_list(data.get("superseded-by"), "superseded-by", path),
             links=links, status_history=history,
-            template=str(data["template"]) if data.get("template") else None,
+            template=_template_name(data),
             extra=extra, key_order=list(data),
         )
 
@@ -236,7 +260,25 @@ class Decision:
             "supersedes": self.supersedes, "superseded-by": self.superseded_by,
             "links": [link.to_dict() for link in self.links],
             "status-history": [c.to_dict() for c in self.status_history],
-        }
+        } | {key: self.extra[key] for key in REVIEW_KEYS if self.extra.get(key) not in (None, "")}
+
+
+def _template_name(data: dict[str, Any]) -> str | None:
+    """The adrkit template a record was made from: `adrkit-template`, or the plain
+    `template` that records written before 0.1.0 carry (rewritten on the next save)."""
+    value = data.get(TEMPLATE_KEY) or data.get("template")
+    return str(value) if value else None
+
+
+def _or_mirror(data: dict[str, Any], key: str, mirror: str) -> Any:
+    """`key`'s value; when it is absent, the Quarto mirror's (a notebook written by
+    Quarto users names its people in `author`), reduced to plain names."""
+    if data.get(key) is not None or data.get(mirror) is None:
+        return data.get(key)
+    value = data[mirror]
+    items = value if isinstance(value, list) else [value]
+    names = [item.get("name") if isinstance(item, dict) else item for item in items]
+    return [n for n in names if isinstance(n, (str, int, float)) and str(n).strip()] or None
 
 
 def _date_text(value: Any) -> str:
@@ -249,23 +291,72 @@ def _date_text(value: Any) -> str:
 
 # --- file names -------------------------------------------------------------------
 
-def slugify(title: str, *, max_length: int = 60) -> str:
+# A record's file name is NNNNNN-slug.ipynb; while it is written, a temporary file
+# .NNNNNN-slug.ipynb.XXXXXXXX.tmp stands beside it. Both must fit the file system's
+# name limit (255 bytes on most).
+_NUMBER_BYTES = 7       # "999999-"
+_SUFFIX_BYTES = 6       # ".ipynb"
+_TEMP_BYTES = 14        # "." + ".XXXXXXXX" + ".tmp"
+
+
+def slug_budget(name_max: int = 255) -> int:
+    """The most bytes of UTF-8 a slug may have so that its record's file name, and the
+    temporary name it is written under, fit a file system limit of `name_max` bytes."""
+    return max(name_max - _NUMBER_BYTES - _SUFFIX_BYTES - _TEMP_BYTES, 16)
+
+
+def _cut_bytes(slug: str, limit: int) -> str:
+    """`slug` cut to at most `limit` bytes of UTF-8, at a hyphen when one is near,
+    never inside a character or between a letter and its combining marks."""
+    if len(slug.encode("utf-8")) <= limit:
+        return slug
+    cut = slug.encode("utf-8")[:limit].decode("utf-8", "ignore")
+    if unicodedata.category(slug[len(cut)]) == "Mn":  # the cut splits a letter from its marks
+        while cut and unicodedata.category(cut[-1]) == "Mn":
+            cut = cut[:-1]
+        cut = cut[:-1]
+    head = cut.rsplit("-", 1)[0]
+    if "-" in cut and len(head) >= len(cut) // 2:
+        cut = head
+    return cut.strip("-")
+
+
+def slugify(title: str, *, max_length: int = 60, max_bytes: int | None = None) -> str:
     """A file-name-safe slug. Letters of any script are kept (lower-cased, NFKC);
-    everything else becomes a single hyphen. Returns '' when nothing is left."""
+    everything else becomes a single hyphen. At most `max_length` characters and
+    `max_bytes` bytes of UTF-8 (default: what fits a 255-byte name limit with the
+    number, suffix and temporary-file affixes, see `slug_budget`). Returns '' when
+    nothing is left."""
     text = unicodedata.normalize("NFKC", title).lower()
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
         if cat[0] in "LN":
             out.append(ch)
-        elif cat == "Mn" and out:  # combining marks stay with their letter
+        elif cat == "Mn" and out and out[-1] != "-":  # combining marks stay with their letter
             out.append(ch)
         else:
             out.append("-")
     slug = re.sub(r"-+", "-", "".join(out)).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
-    return slug.strip("-")
+    return _cut_bytes(slug.strip("-"), slug_budget() if max_bytes is None else max_bytes)
+
+
+def real_date(text: str | None) -> str | None:
+    """`text` when it is a calendar date (YYYY-MM-DD, optionally followed by a time),
+    else None: `2026-02-30` and `2026-13-01` are not dates, and are never published
+    as one."""
+    import datetime
+
+    text = (text or "").strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[Tt ].*)?", text):
+        return None
+    try:
+        datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    return text[:10]
 
 
 def make_stem(number: int, slug: str) -> str:

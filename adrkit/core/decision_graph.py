@@ -1,11 +1,15 @@
 """The decision graph: every decision of the log, who supersedes whom, and the typed
 links between them, as Graphviz DOT.
 
-Pure (standard library only). Nodes are colored by status and link to each
-decision's page; supersession is drawn as bold solid edges, plain links as dashed
-edges labelled with their type. A link stored on both sides (`amends` on one,
-`amended-by` on the other) is drawn once. The output is deterministic: nodes in
-number order, edges sorted.
+Pure (standard library only). Nodes link to each decision's page and say their status
+three ways: in words (the first line of the label: "0004 · superseded"), by colour, and
+by the border (dashed for a draft, dotted for deprecated, double for superseded, marked
+corners for rejected). Supersession is drawn as bold solid edges, plain links as
+dashed edges labelled with their type. A link stored on both sides (`amends` on one,
+`amended-by` on the other) is drawn once, from its active side; `graph_edges` lists
+the edges as drawn, so a list of relations reads in the arrows' direction. A decision
+referred to but not published (a draft) is drawn as a draft, not as missing. The output
+is deterministic: nodes in number order, edges sorted.
 
 Nodes are named by stem; a graph of several logs names them with `node_id` (e.g.
 `payments:0007-use-x`) and maps each reference a decision makes to a node with
@@ -19,18 +23,19 @@ from typing import Callable, Iterable
 from adrkit.core.status_rules import REVERSE_RELS
 from adrkit.core.decision import Decision, parse_filename
 from adrkit.core.dot import dot_attrs, dot_quote
+from adrkit.core.text import class_token
 
-__all__ = ["STATUS_STYLES", "graph_dot", "default_href"]
+__all__ = ["STATUS_STYLES", "graph_dot", "graph_edges", "default_href"]
 
 FONT = "Helvetica"
 
-# status -> (fill, line, extra node style)
+# status -> (fill, line, extra node style); superseded also gets a double border
 STATUS_STYLES: dict[str, tuple[str, str, str]] = {
     "draft": ("#ffffff", "#9e9e9e", "dashed"),
     "proposed": ("#fff8e1", "#f9a825", ""),
     "accepted": ("#e8f5e9", "#2e7d32", ""),
-    "rejected": ("#fdecea", "#c62828", ""),
-    "deprecated": ("#eeeeee", "#757575", ""),
+    "rejected": ("#fdecea", "#c62828", "diagonals"),
+    "deprecated": ("#eeeeee", "#757575", "dotted"),
     "superseded": ("#f5f5f5", "#9e9e9e", ""),
 }
 _UNKNOWN_STYLE = ("#ffffff", "#000000", "")
@@ -51,9 +56,9 @@ def _order(stem: str) -> tuple[str, int, str]:
     return (log, parsed[0] if parsed else 10**9, stem)
 
 
-def _label(decision: Decision) -> str:
+def _label(decision: Decision, status: str | None = None) -> str:
     title = "\n".join(textwrap.wrap(decision.title, 28)) or decision.title
-    return f"{decision.label} {title}"
+    return f"{decision.label} · {status or decision.status}\n{title}"
 
 
 def _passive(rel: str) -> bool:
@@ -104,14 +109,28 @@ def _supersede_edges(decisions: list[Decision], node_id: NodeId = _stem,
     return sorted(pairs, key=lambda p: (_order(p[0]), _order(p[1])))
 
 
+def graph_edges(decisions: Iterable[Decision], *, node_id: NodeId = _stem,
+                ref_id: RefId = _as_written) -> list[tuple[str, str, str]]:
+    """(source, relation, target) of every edge as `graph_dot` draws it, in its order:
+    supersession first, then links, each from the side its arrow starts (nodes named
+    as `graph_dot` names them)."""
+    decisions = sorted({node_id(d): d for d in decisions}.values(), key=lambda d: _order(node_id(d)))
+    return ([(new, "supersedes", old) for new, old in _supersede_edges(decisions, node_id, ref_id)]
+            + _link_edges(decisions, node_id, ref_id))
+
+
 def graph_dot(decisions: Iterable[Decision], href: Callable[[Decision], str] = default_href, *,
-              title: str = "", node_id: NodeId = _stem, ref_id: RefId = _as_written) -> str:
+              title: str = "", node_id: NodeId = _stem, ref_id: RefId = _as_written,
+              unpublished: Iterable[Decision] = ()) -> str:
     """The decision graph as DOT text (left to right), ending in a newline.
 
     `href(decision)` gives the link of each node (its page on the site). A decision
-    that is referred to but not in `decisions` is drawn as a dashed 'missing' node.
-    `node_id` and `ref_id` name the nodes of a graph of several logs (see above)."""
+    that is referred to but not in `decisions` is drawn as a dashed node: a draft of
+    `unpublished` as that draft ("draft, not published", no link), anything else as
+    'missing'. `node_id` and `ref_id` name the nodes of a graph of several logs (see
+    above)."""
     decisions = sorted({node_id(d): d for d in decisions}.values(), key=lambda d: _order(node_id(d)))
+    drafts = {node_id(d): d for d in unpublished}
     known = {node_id(d) for d in decisions}
     supersedes = _supersede_edges(decisions, node_id, ref_id)
     links = _link_edges(decisions, node_id, ref_id)
@@ -130,9 +149,19 @@ def graph_dot(decisions: Iterable[Decision], href: Callable[[Decision], str] = d
         tooltip = f"{d.label} {d.title} ({d.status}" + (f", {d.date})" if d.date else ")")
         attrs = {"label": _label(d), "URL": href(d), "target": "_top", "tooltip": tooltip,
                  "fillcolor": fill, "color": line, "style": "rounded,filled" + (f",{extra}" if extra else ""),
-                 "class": f"decision status-{d.status}"}
+                 "peripheries": 2 if d.status == "superseded" else None,
+                 "class": f"decision status-{class_token(d.status)}"}
         lines.append(f"  {_node_id(node_id(d))} {dot_attrs(attrs)}")
     for stem in missing:
+        if stem in drafts:
+            d = drafts[stem]
+            fill, line, extra = STATUS_STYLES["draft"]
+            lines.append(f"  {_node_id(stem)} " + dot_attrs({
+                "label": _label(d, f"{d.status}, not published"),
+                "tooltip": f"{d.label} {d.title} ({d.status}, not published)", "fillcolor": fill, "color": line,
+                "fontcolor": "#616161", "style": f"rounded,filled,{extra}",
+                "class": f"decision status-{class_token(d.status)} unpublished"}))
+            continue
         fill, line, extra = _MISSING_STYLE
         parsed = parse_filename(stem.rpartition(":")[2])
         label = f"{parsed[0]:04d} (missing)" if parsed else f"{stem} (missing)"

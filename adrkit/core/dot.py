@@ -3,31 +3,25 @@
 Every label adrkit writes into DOT goes through here, so user text can never end a
 string, open a tag or become one of Graphviz's escapes (\\N, \\G, \\E); characters that
 are not text (controls, surrogates, noncharacters such as U+FFFF) are dropped, since
-Graphviz refuses the whole drawing for one of them.
+Graphviz refuses the whole drawing for one of them (the rule is `adrkit.core.text`'s).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
+
+from adrkit.core.text import clean_text
 
 __all__ = ["FONT", "Html", "dot_quote", "dot_html", "dot_attrs", "text_only"]
 
 FONT = "Helvetica"
 
 
-# Not text: controls (Unicode category Cc), surrogates (Cs), and the noncharacters
-# U+FDD0..U+FDEF and the last two code points of every plane.
-_NONCHARACTERS = "\ud800-\udfff\ufdd0-\ufdef" + "".join(
-    chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))
-_DROP = re.compile(f"[\x00-\x1f\x7f-\x9f{_NONCHARACTERS}]")
-_DROP_KEEP_NEWLINES = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_NONCHARACTERS}]")
-
-
 def text_only(text: Any, *, keep_newlines: bool = False) -> str:
-    """`text` without control characters, surrogates and noncharacters."""
-    raw = "" if text is None else str(text)
-    return (_DROP_KEEP_NEWLINES if keep_newlines else _DROP).sub("", raw)
+    """`text` without control characters (tab too; newlines kept with `keep_newlines`),
+    surrogates and noncharacters."""
+    out = clean_text(text).replace("\t", "")
+    return out if keep_newlines else out.replace("\n", "")
 
 
 def dot_quote(text: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from adrkit.core.errors import UsageError, ValidationError
-from adrkit.core.decision import STATUSES, Decision, Link, StatusChange
+from adrkit.core.decision import STATUSES, Decision, Link, StatusChange, real_date
 
 __all__ = [
     "TRANSITIONS",
@@ -68,7 +68,10 @@ def set_status(decision: Decision, new: str, today: str, *, force: bool = False,
     elif new not in STATUSES:
         raise UsageError(f"unknown status '{new}'", fix="use one of " + ", ".join(STATUSES))
     if not decision.status_history and decision.status in STATUSES:
-        decision.status_history.append(StatusChange(decision.status, decision.date or today))
+        # the record's own date starts its history, unless it is not a real date
+        # (`2026-02-30`): then that first entry has no date rather than a wrong one
+        since = real_date(decision.date) or ("" if decision.date else today)
+        decision.status_history.append(StatusChange(decision.status, since))
     decision.status = new
     decision.status_history.append(StatusChange(new, today))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 import re
 import sys
 from dataclasses import dataclass
@@ -20,17 +21,20 @@ from typing import Any, Iterable
 
 from adrkit.core.errors import FormatError, NotFoundError
 from adrkit.core.decision import Decision
+from adrkit.formats.celltags import HINT, tags_of
 from adrkit.formats.yamlio import dump_front_matter, parse_front_matter
 
 __all__ = [
     "Section",
     "Template",
     "loads_notebook",
+    "repair_notebook",
     "dumps_notebook",
     "front_matter_cell",
     "read_decision",
     "decision_from_notebook",
     "set_front_matter",
+    "set_reader_metadata",
     "skip_slow_imports",
     "cell_text",
     "sections_of",
@@ -38,7 +42,16 @@ __all__ = [
     "load_template",
     "template_names",
     "notebook_from_template",
+    "LANGUAGE_INFO",
+    "body_paragraphs",
+    "placeholder_paragraphs",
+    "without_placeholders",
 ]
+
+# what a Python kernel reports (with the version), so JupyterLab opens a new notebook unchanged
+LANGUAGE_INFO = {"name": "python", "file_extension": ".py", "mimetype": "text/x-python",
+                 "codemirror_mode": {"name": "ipython", "version": 3}, "nbconvert_exporter": "python",
+                 "pygments_lexer": "ipython3"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,106 @@ def _cell_problem(cell: Any) -> str | None:
     return None
 
 
+_CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+_STREAMS = ("stdout", "stderr")
+
+
+def repair_notebook(nb: dict[str, Any]) -> list[tuple[str, str]]:
+    """Repair in place, in memory, what nbformat's schema refuses but no content depends
+    on: a missing, malformed or repeated cell id, a missing or malformed
+    `execution_count`, an output without its `metadata`, a stream without its name,
+    and text that cannot be written as UTF-8 (a lone surrogate becomes U+FFFD).
+    Returns (place, what was repaired) for each repair, e.g. ('cell 3', "has the id
+    'a b', which is not valid ...; it is read as 'cell-3'"). Run after `loads_notebook`."""
+    repairs: list[tuple[str, str]] = []
+    if not isinstance(nb.get("metadata"), dict):
+        nb["metadata"] = {}
+        repairs.append(("notebook", "the notebook's metadata is not an object; it is read as empty"))
+    minor = nb.get("nbformat_minor")
+    ids = isinstance(minor, int) and minor >= 5
+    seen: set[str] = set()
+    for i, cell in enumerate(nb["cells"], start=1):
+        where = f"cell {i}"
+        if _has_surrogate(cell):
+            nb["cells"][i - 1] = cell = _without_surrogates(cell)
+            repairs.append((where, "holds text that is not Unicode (a lone surrogate, from a '\\ud800' "
+                                   "escape); it is read as U+FFFD"))
+        if ids or "id" in cell:
+            repairs.extend((where, msg) for msg in _repair_id(cell, i, seen))
+        if cell.get("cell_type") == "code":
+            repairs.extend((where, msg) for msg in _repair_code(cell))
+    return repairs
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
+def _repair_id(cell: dict[str, Any], number: int, seen: set[str]) -> list[str]:
+    cid = cell.get("id")
+    if isinstance(cid, str) and _CELL_ID.match(cid) and cid not in seen:
+        seen.add(cid)
+        return []
+    new, n = f"cell-{number}", 2
+    while new in seen:
+        new, n = f"cell-{number}-{n}", n + 1
+    seen.add(new)
+    cell["id"] = new
+    if cid is None:
+        return [f"has no id; it is read as '{new}'"]
+    if isinstance(cid, str) and cid in seen - {new}:
+        return [f"repeats the id '{cid}' of an earlier cell; it is read as '{new}'"]
+    return [f"has the id {cid!r}, which is not valid (1-64 letters, digits, '-' or '_'); it is read "
+            f"as '{new}'"]
+
+
+def _repair_code(cell: dict[str, Any]) -> list[str]:
+    fixed = []
+    count = cell.get("execution_count")
+    if "execution_count" not in cell or not (count is None or (type(count) is int and count >= 0)):
+        cell["execution_count"] = None
+        fixed.append("has no valid execution_count; it is read as none")
+    outputs = cell.get("outputs")
+    if not isinstance(outputs, list):
+        cell["outputs"] = []
+        return fixed + ["has no list of outputs; it is read as having none"]
+    for out in outputs:
+        if not isinstance(out, dict):
+            continue
+        kind = out.get("output_type")
+        if kind in ("display_data", "execute_result") and not isinstance(out.get("metadata"), dict):
+            out["metadata"] = {}
+            fixed.append(f"has a {kind} output without metadata; it is read as empty")
+        if kind == "execute_result":
+            value = out.get("execution_count")
+            if "execution_count" not in out or not (value is None or (type(value) is int and value >= 0)):
+                out["execution_count"] = None
+                fixed.append("has a result without a valid execution_count; it is read as none")
+        if kind == "stream" and out.get("name") not in _STREAMS:
+            out["name"] = "stdout"
+            fixed.append("has a stream output without a valid name; it is read as stdout")
+    return fixed
+
+
 def dumps_notebook(nb: dict[str, Any]) -> str:
     """The same bytes nbformat.writes produces: sources split into lines, indent 1,
     sorted keys, unicode kept."""
@@ -131,9 +244,35 @@ def read_decision(path: Path, *, number: int, slug: str) -> tuple[Decision, dict
 
 
 def set_front_matter(nb: dict[str, Any], decision: Decision) -> None:
-    """Write the decision's front matter into the notebook's first cell."""
+    """Write the decision's front matter into the notebook's first cell (and its copy
+    in the notebook's metadata, see `set_reader_metadata`)."""
     cell = front_matter_cell(nb)
     cell["source"] = dump_front_matter(decision.to_front_matter())
+    set_reader_metadata(nb, decision)
+
+
+# notebook metadata key -> how it is made from the decision; read by Jupyter Book
+# (MyST takes page front matter from these keys, never from a raw cell) and, for
+# title and authors, part of nbformat's own notebook metadata.
+_READER_METADATA = {
+    "title": lambda d: d.title,
+    "authors": lambda d: [{"name": name} for name in d.decision_makers],
+    "date": lambda d: d.date,
+    "tags": lambda d: list(d.tags),
+}
+
+
+def set_reader_metadata(nb: dict[str, Any], decision: Decision) -> None:
+    """Copy title, people, date and tags into the notebook's metadata, where Jupyter
+    Book reads page front matter; an empty value removes its key. The raw cell stays
+    the one that adrkit reads; this copy is rewritten on every save."""
+    meta = nb.setdefault("metadata", {})
+    for key, make in _READER_METADATA.items():
+        value = make(decision)
+        if value:
+            meta[key] = value
+        else:
+            meta.pop(key, None)
 
 
 def _heading(cell: dict[str, Any]) -> tuple[int, str] | None:
@@ -157,6 +296,66 @@ def sections_of(nb: dict[str, Any]) -> list[Section]:
         out.append(Section(str(meta.get("section") or heading.lower()), heading, level,
                            bool(meta.get("required", False))))
     return out
+
+
+# --- template text left as it was --------------------------------------------------
+#
+# `notebook_from_template` records in each markdown cell's metadata (`adrkit.placeholder`)
+# a short hash of every paragraph the template wrote there (except in a cell marked
+# `adrkit.keep`, such as a checklist meant to stay). A paragraph whose text still
+# hashes the same is template text nobody replaced: lint reports it and the site leaves
+# it out. Records made before the hashes existed are compared with their template.
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _mark(paragraph: str) -> str:
+    return hashlib.sha256(_squash(paragraph).encode("utf-8")).hexdigest()[:12]
+
+
+def body_paragraphs(text: str) -> list[str]:
+    """A markdown cell's paragraphs (blocks between blank lines), its heading line aside."""
+    if _heading({"source": text}) is not None:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    return [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+
+
+def _marks_of(cell: dict[str, Any], template: "Template | None") -> set[str]:
+    meta = (cell.get("metadata") or {}).get("adrkit") or {}
+    marks = meta.get("placeholder") if isinstance(meta, dict) else None
+    if isinstance(marks, list):
+        return {str(m) for m in marks}
+    if template is None or not isinstance(meta, dict) or meta.get("keep"):
+        return set()
+    key = meta.get("section") if isinstance(meta, dict) else None
+    heading = _heading(cell)
+    for other in template.notebook.get("cells", [])[1:]:
+        if other.get("cell_type") != "markdown":
+            continue
+        other_meta = (other.get("metadata") or {}).get("adrkit") or {}
+        if (key and other_meta.get("section") == key) or (heading and _heading(other) == heading):
+            return set() if other_meta.get("keep") else {_mark(p) for p in body_paragraphs(cell_text(other))}
+    return set()
+
+
+def placeholder_paragraphs(cell: dict[str, Any], template: "Template | None" = None) -> list[str]:
+    """The paragraphs of a markdown cell that are still its template's text."""
+    if cell.get("cell_type") != "markdown":
+        return []
+    marks = _marks_of(cell, template)
+    return [p for p in body_paragraphs(cell_text(cell)) if _mark(p) in marks] if marks else []
+
+
+def without_placeholders(cell: dict[str, Any], template: "Template | None" = None) -> str:
+    """A markdown cell's text with its untouched template paragraphs left out."""
+    text = cell_text(cell)
+    left = placeholder_paragraphs(cell, template)
+    if not left:
+        return text
+    heading = text.split("\n", 1)[0] if _heading(cell) is not None else None
+    kept = [p for p in body_paragraphs(text) if p not in left]
+    return "\n\n".join(([heading] if heading else []) + kept)
 
 
 # --- templates ------------------------------------------------------------------
@@ -243,7 +442,18 @@ def notebook_from_template(template: Template, decision: Decision) -> dict[str, 
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
+        elif cell.get("cell_type") == "markdown" and i and HINT not in tags_of(cell) \
+                and not ((cell.get("metadata") or {}).get("adrkit") or {}).get("keep"):
+            marks = [_mark(p) for p in body_paragraphs(src)]
+            if marks:
+                meta = cell.setdefault("metadata", {})
+                meta["adrkit"] = {**(meta.get("adrkit") or {}), "placeholder": marks}
     nb["cells"][0]["source"] = dump_front_matter(decision.to_front_matter())
+    metadata = nb.setdefault("metadata", {})
+    language = metadata.get("language_info") or {}
+    if language.get("name", "python") == "python":
+        metadata["language_info"] = {**LANGUAGE_INFO, "version": platform.python_version(), **language}
+    set_reader_metadata(nb, decision)
     nb.setdefault("nbformat", 4)
     nb["nbformat_minor"] = max(int(nb.get("nbformat_minor", 5)), 5)
     node = nbformat.from_dict(nb)

@@ -7,8 +7,9 @@ edge:
   (`2023-13-10`) is quoted on the way out, so any YAML reader loads it back;
 - a key written twice in one mapping is refused, naming both lines (last-wins would
   drop the first value on the next rewrite);
-- alias expansion is bounded: a crafted file cannot make one small text into a huge
-  structure (or a cycle) that later exhausts memory when it is walked or encoded;
+- alias expansion is bounded, in values and in characters: a crafted file cannot make
+  one small text into a huge structure (or a cycle) that later exhausts memory when it
+  is walked or encoded (the site's cache JSON-encodes front matter);
 - multi-line text is written as a literal block (quoted when a line would end front
   matter), unicode is kept and key order is the order given.
 
@@ -24,9 +25,10 @@ import yaml
 
 from adrkit.core.errors import FormatError
 
-__all__ = ["load", "dump", "parse_front_matter", "dump_front_matter", "MAX_NODES"]
+__all__ = ["load", "dump", "parse_front_matter", "dump_front_matter", "MAX_NODES", "MAX_CHARS"]
 
 MAX_NODES = 200_000  # values in a document once every alias is expanded
+MAX_CHARS = 20_000_000  # characters of text once every alias is expanded (or 10 x the text)
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -36,29 +38,35 @@ _RESOLVERS = {k: [(tag, rx) for tag, rx in v if tag != _TIMESTAMP]
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
+    """A key written twice in one mapping; lines are 0-based in the YAML text."""
+
+    def __init__(self, key: Any, first: int, second: int, mark: Any):
+        super().__init__(None, None, f"key '{key}' is written twice", mark)
+        self.key, self.first, self.second = key, first, second
+
+
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class _Loader(_BaseLoader):
-    """Safe loader: dates as text, duplicate keys refused."""
+    """Safe loader: dates as text, duplicate keys refused (a merge key `<<` may still
+    be overridden, as YAML defines)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         if isinstance(node, yaml.MappingNode):
-            self.flatten_mapping(node)
-            seen: dict[Any, int] = {}
+            seen: dict[Any, yaml.Node] = {}
             for key_node, _ in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
                     continue
                 key = self.construct_object(key_node, deep=True)
                 try:
-                    first = seen.setdefault(key, key_node.start_mark.line)
+                    first = seen.setdefault(key, key_node)
                 except TypeError:
                     continue
-                if first != key_node.start_mark.line:
-                    raise _DuplicateKey(
-                        None, None,
-                        f"key '{key}' is written twice (lines {first + 1} and "
-                        f"{key_node.start_mark.line + 1})", key_node.start_mark)
+                if first is not key_node:
+                    raise _DuplicateKey(key, first.start_mark.line, key_node.start_mark.line,
+                                        key_node.start_mark)
+            self.flatten_mapping(node)
         return super().construct_mapping(node, deep=deep)
 
 
@@ -90,15 +98,17 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _represent_str)
 
 
-def _expanded_size(value: Any, limit: int) -> int:
+def _expanded_size(value: Any, limit: int, char_limit: int | None = None) -> int:
     """How many values `value` holds once aliases are expanded; raises ValueError when
-    over `limit` or when an alias refers to itself."""
-    sizes: dict[int, int] = {}
+    over `limit` values or `char_limit` characters of text (a long string repeated
+    through aliases is as large as its copies), or when an alias refers to itself."""
+    sizes: dict[int, tuple[int, int]] = {}
     busy: set[int] = set()
+    chars_limit = char_limit if char_limit is not None else MAX_CHARS
 
-    def size(obj: Any) -> int:
+    def size(obj: Any) -> tuple[int, int]:
         if not isinstance(obj, (dict, list)):
-            return 1
+            return 1, len(obj) if isinstance(obj, str) else 1
         key = id(obj)
         if key in sizes:
             return sizes[key]
@@ -106,16 +116,19 @@ def _expanded_size(value: Any, limit: int) -> int:
             raise ValueError("an alias refers to the value that holds it")
         busy.add(key)
         items = list(obj.keys()) + list(obj.values()) if isinstance(obj, dict) else obj
-        total = 1
+        total, chars = 1, 0
         for item in items:
-            total += size(item)
+            n, c = size(item)
+            total, chars = total + n, chars + c
             if total > limit:
                 raise ValueError(f"it expands to more than {limit:,} values through aliases")
+            if chars > chars_limit:
+                raise ValueError(f"it expands to more than {chars_limit:,} characters through aliases")
         busy.discard(key)
-        sizes[key] = total
-        return total
+        sizes[key] = (total, chars)
+        return total, chars
 
-    return size(value)
+    return size(value)[0]
 
 
 def load(text: str, *, path: Any = None, what: str = "", line_offset: int = 0,
@@ -124,6 +137,12 @@ def load(text: str, *, path: Any = None, what: str = "", line_offset: int = 0,
     label = f"{what} " if what else ""
     try:
         data = yaml.load(text, Loader=_Loader)
+    except _DuplicateKey as exc:
+        first, second = exc.first + 1 + line_offset, exc.second + 1 + line_offset
+        lines = f"on line {first}" if first == second else f"on lines {first} and {second}"
+        raise FormatError(f"{label}writes the key '{exc.key}' twice, {lines}".strip(),
+                          path=path, where=f"{label}line {second}".strip(),
+                          fix="keep one of them (a second value would silently replace the first)")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{label}line {mark.line + 1 + line_offset}" if mark else (what or None)
@@ -135,14 +154,20 @@ def load(text: str, *, path: Any = None, what: str = "", line_offset: int = 0,
     except RecursionError:
         raise FormatError(f"{label}is nested too deeply to read".strip(), path=path, where=what or None,
                           fix="flatten the YAML")
+    except UnicodeEncodeError:  # a lone surrogate, e.g. from a '\ud800' escape in notebook JSON
+        raise FormatError(f"{label}holds text that is not Unicode (a lone surrogate)".strip(), path=path,
+                          where=what or None, fix="remove the character from the text")
     try:
-        _expanded_size(data, MAX_NODES)
+        _expanded_size(data, MAX_NODES, max(MAX_CHARS, 10 * len(text)))
     except ValueError as exc:
         raise FormatError(f"{label}is refused: {exc}".strip(), path=path, where=what or None,
                           fix="write the values out instead of repeating them through aliases")
     except RecursionError:
         raise FormatError(f"{label}is nested too deeply to read".strip(), path=path, where=what or None,
                           fix="flatten the YAML")
+    except UnicodeEncodeError:  # a lone surrogate, e.g. from a '\ud800' escape in notebook JSON
+        raise FormatError(f"{label}holds text that is not Unicode (a lone surrogate)".strip(), path=path,
+                          where=what or None, fix="remove the character from the text")
     return data
 
 

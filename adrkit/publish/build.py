@@ -29,7 +29,7 @@ import gc
 import hashlib
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -61,6 +61,8 @@ class BuildOptions:
     parallel: bool | None = None     # None: a process pool when there are many pages
     guides: list[Path] | None = None  # guide folders; None: site.guides of .adrkit.yaml
     include: list[str] | None = None  # other sites' decisions.json; None: site.include
+    today: str | None = None       # YYYY-MM-DD that review dates and debt are judged on; None: today (UTC)
+    max_output: int | None = None  # largest notebook output published; None: site.max_output_size
 
 
 def default_cache(project: Project) -> Path:
@@ -75,6 +77,8 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
     say = as_progress(progress)
     started = time.perf_counter()
     project = project_of(log)
+    if options.max_output is None:
+        options = replace(options, max_output=project.config.site_max_output)
     out = Path(options.out) if options.out else project.config.root / project.config.site_out
     report = BuildReport(out=out)
     folders = guide_folders(project, options.guides, report.warnings)
@@ -95,6 +99,7 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
         graph = _graph(found, project, cache, converting)
         pages = _recall(converting.others(found.sources), cache, report) + converting.pages(found.sources)
         site = _assemble(project, found, pages, graph, options)
+        report.warnings.extend(_confirmations(site, found, project, options))                        # 5c
         report.warnings.extend(_check(site, found, project))
         manifest, state = _write(site, out, cache, last, RecordIndex(project.default, files), say)  # 6
         report.pages, report.guides = len(site.pages), len(site.guides)
@@ -142,19 +147,28 @@ def _finished(report: BuildReport, started: float) -> BuildReport:
 # --- 2. keys -------------------------------------------------------------------------
 
 def _key_pages(found: Gathered, options: BuildOptions) -> None:
+    limit = options.max_output
     for src in found.records + found.guides:
         if src.kind == GUIDE:
-            src.key = page_key(GUIDE, src.digest, None, where=f"{src.guide_log}\0{src.decisions_href}")
+            src.key = page_key(GUIDE, src.digest, None, where=f"{src.guide_log}\0{src.decisions_href}",
+                               output_limit=limit)
         else:
-            src.key = page_key(DECISION, src.digest, src.data_digest, execute=options.execute)
+            src.key = page_key(DECISION, src.digest, src.data_digest, execute=options.execute, output_limit=limit)
 
 
 def _other_inputs(found: Gathered, options: BuildOptions, out: Path) -> str:
     """Everything the site is made from but the pages, as one hash."""
-    h = hashlib.sha256(f"{build_fingerprint()}\0{out.absolute()}\0{options.drafts}\0{options.execute}".encode())
+    h = hashlib.sha256(f"{build_fingerprint()}\0{out.absolute()}\0{options.drafts}\0{options.execute}"
+                       f"\0{_today(options)}".encode())  # reviews and debt are judged on a day
     for item in (*found.inputs, *map(str, found.warnings)):
         h.update(f"\0{item}".encode())
     return h.hexdigest()
+
+
+def _today(options: BuildOptions) -> str:
+    import datetime as _dt
+
+    return options.today or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
 
 
 def _inputs_key(found: Gathered, options: BuildOptions, out: Path) -> str:
@@ -277,7 +291,8 @@ def _job(src: Source, options: BuildOptions) -> Any:
     return Job(ident=str(src.path), kind=src.kind, path=str(src.path), digest=src.digest,
                data_path=str(src.data_path) if src.data_path else "", data_digest=src.data_digest,
                execute=options.execute and src.kind == DECISION, cwd=str(src.folder),
-               guide_log=src.guide_log, decisions_href=src.decisions_href, size=size)
+               guide_log=src.guide_log, decisions_href=src.decisions_href, size=size,
+               output_limit=options.max_output)
 
 
 def _converted(src: Source, result: Converted, cache: PageCache, report: BuildReport) -> Page | None:
@@ -349,7 +364,8 @@ def _graph(found: Gathered, project: Project, cache: PageCache, converting: _Con
     process pool when there is one (else when the graph page is written)."""
     from adrkit.publish.graph import GraphDrawer, plan_graph
 
-    graph = GraphDrawer(plan_graph(found.decisions, project.multi), build_fingerprint(), cache.get_blob,
+    graph = GraphDrawer(plan_graph(found.decisions, project.multi, drafts=found.unpublished), build_fingerprint(),
+                        cache.get_blob,
                         cache.put_blob)
     converting.graph = graph
     converting.conversion.draw(graph.missing())
@@ -385,6 +401,21 @@ def _assemble(project: Project, found: Gathered, pages: list[Page], graph: Graph
                          "count": sum(1 for r in included.decisions if r.log == name)})
     return Site(project.config.site_title, decisions, guides, links, renderer, remotes=remotes, logs=logs,
                 multi=project.multi, logo=found.logo, drawings=graph.drawings)
+
+
+def _confirmations(site: Site, found: Gathered, project: Project, options: BuildOptions) -> list[Problem]:
+    """What each published decision's check and review say, and the debt page's
+    context (`adrkit.publish.confirmations`), before any page is rendered."""
+    from adrkit.publish.confirmations import site_checks
+
+    by_log: dict[str, list[Source]] = {}
+    for src in found.decisions + found.unpublished:
+        by_log.setdefault(src.log, []).append(src)
+    published = {p.ident for p in site.pages}
+    checks = site_checks([(lg, by_log.get(lg.name, [])) for lg in project.logs], published, _today(options))
+    site.renderer.checks = checks
+    site.debt = site.renderer.debt(checks, site.links)
+    return [Problem("config", text, str(project.config.path), "checks") for text in checks.problems]
 
 
 def _check(site: Site, found: Gathered, project: Project) -> list[Problem]:

@@ -66,11 +66,13 @@ def build_fingerprint() -> str:
 
 
 def page_key(kind: str, digest: str, data_digest: str | None, *, execute: bool = False,
-             where: str = "") -> str:
+             where: str = "", output_limit: int | None = None) -> str:
     """The cache key of a page: its notebook's and data file's digests, the code, and
-    what else changes its body (`execute`; `where` a guide's links point)."""
+    what else changes its body (`execute`; `where` a guide's links point; the largest
+    output kept, `output_limit`)."""
     h = hashlib.sha256(build_fingerprint().encode())
-    h.update(f"\0{kind}\0{'execute' if execute else 'stored'}\0{where}\0{digest}\0{data_digest or '-'}".encode())
+    h.update(f"\0{kind}\0{'execute' if execute else 'stored'}\0{where}\0{digest}\0{data_digest or '-'}"
+             f"\0{output_limit}".encode())
     return h.hexdigest()[:32]  # 128 bits: a key, not a signature
 
 

@@ -11,17 +11,16 @@ assembled.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterable
 
 from adrkit.core.errors import AdrkitError
 from adrkit.formats.notebook import load_template
+from adrkit.publish.files import linked_file_problems
 from adrkit.publish.links import SiteLinks
 from adrkit.publish.model import DECISION, Page, Source
 from adrkit.publish.report import Problem
-from adrkit.storage.paths import real_file_inside
 
-__all__ = ["check_site", "file_problems"]
+__all__ = ["check_site"]
 
 # Lint rules (`adrkit lint`) a build reports as warnings, by finding code.
 _RECORD_RULES = ("unknown-status", "duplicate-number")
@@ -36,8 +35,7 @@ def check_site(pages: list[Page], guides: list[Page], links: SiteLinks, records:
     for page in pages:
         warnings.extend(page.problems)
         warnings.extend(links.broken(page))
-        for rel in page.files:
-            warnings.extend(file_problems(page.source.folder, rel, page.path, "decision folder"))
+        warnings.extend(linked_file_problems(page.path, page.files, page.source.folder, "decision folder")[0])
         warnings.extend(_missing_sections(page, logs, templates))
     for guide in guides:
         warnings.extend(guide.problems)
@@ -45,23 +43,8 @@ def check_site(pages: list[Page], guides: list[Page], links: SiteLinks, records:
             if not links.exists(ref, default_log):
                 warnings.append(Problem("broken-link", f"the guide links to '{ref}', which is not a decision "
                                         "in this log", str(guide.path), "text", "fix the link or remove it"))
-        for rel in guide.files:
-            warnings.extend(file_problems(guide.source.folder, rel, guide.path, "guides folder"))
+        warnings.extend(linked_file_problems(guide.path, guide.files, guide.source.folder, "guides folder")[0])
     return warnings
-
-
-def file_problems(folder: Path, rel: str, path: Path, name: str) -> list[Problem]:
-    """Why the file a page links to (`rel`, inside `folder`) cannot be copied into the
-    site: it does not exist, or its real location is outside `folder`."""
-    source = folder / rel
-    if not source.is_file():
-        return [Problem("broken-link", f"links to '{rel}', which does not exist",
-                        str(path), "text", "add the file or fix the link")]
-    if real_file_inside(source, folder) is None:
-        return [Problem("broken-link", f"links to '{rel}', which a symbolic link puts outside the "
-                        f"{name}, so the site does not include it", str(path), "text",
-                        f"copy the file into the {name} instead of linking to it")]
-    return []
 
 
 def _missing_sections(page: Page, logs: dict[str, Any], templates: dict[tuple[str, str], Any]) -> list[Problem]:

@@ -49,12 +49,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from adrkit.core.errors import AdrkitError
-from adrkit.formats.celltags import KIND_TAGS
-from adrkit.formats.notebook import loads_notebook, sections_of, skip_slow_imports
+from adrkit.formats.celltags import CONFIRMATION, KIND_TAGS
+from adrkit.formats.notebook import loads_notebook, repair_notebook, sections_of, skip_slow_imports
 from adrkit.formats.datafile import parse_data
 from adrkit.publish.model import GUIDE
 from adrkit.publish.prepare import prepare_notebook
 from adrkit.publish.report import Problem
+from adrkit.publish.review import shown_tradeoffs, toc_of
+from adrkit.services.kernel import quiet_kernel
 
 __all__ = ["Job", "Converted", "Drawn", "Converter", "Conversion", "Workers", "convert_all", "TEMPLATE_DIR", "POOL_THRESHOLD",
            "worker_count", "page_text", "SUMMARY_LIMIT"]
@@ -89,6 +91,7 @@ class Job:
     guide_log: str = ""
     decisions_href: str = "../"
     size: int = 0
+    output_limit: int | None = None  # larger outputs become a note (site.max_output_size)
 
 
 @dataclass
@@ -104,6 +107,8 @@ class Converted:
     dropped: list[str] = field(default_factory=list)
     sections: list[list[str]] = field(default_factory=list)
     shown: dict[str, list[str]] = field(default_factory=dict)
+    tradeoffs: dict[str, Any] = field(default_factory=dict)  # shown valid tables, for the what-if
+    toc: list[dict[str, Any]] = field(default_factory=list)  # the body's sections (`review.toc_of`)
     problems: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
     title: str = ""       # guides: the first H1, else the file name
@@ -250,8 +255,9 @@ class Converter:
     def _convert(self, job: Job) -> Converted:
         raw = _read(job.path, job.digest)
         nb = loads_notebook(raw, path=job.path)
+        repairs = _repairs(nb)
         if job.kind == GUIDE:
-            return self._convert_guide(job, nb)
+            return self._convert_guide(job, nb, repairs)
         data_problem = None
         try:
             data = _read_data(job)
@@ -260,24 +266,28 @@ class Converter:
                                              fix=exc.fix or "fix the YAML")
         if job.execute:
             nb = self._execute(nb, job)
-        prepared = prepare_notebook(nb, data, data_problem=data_problem)
+        prepared = prepare_notebook(nb, data, data_problem=data_problem, output_limit=job.output_limit)
         clean, found = self._sanitizer.clean(self._export(prepared.notebook, job.cwd))
+        clean = _unlink_refused(clean, found.files, job, "decision folder")
         return Converted(
             ident=job.ident, body=clean, text=page_text(clean), decisions=found.decisions,
             files=found.files, outside=found.outside, dropped=found.dropped,
             sections=[[s.key, s.heading] for s in sections_of(nb)], shown=prepared.shown,
-            problems=[p.to_dict() for p in prepared.problems])
+            tradeoffs=shown_tradeoffs(data, prepared.shown), toc=toc_of(clean),
+            problems=[p.to_dict() for p in repairs + prepared.problems])
 
-    def _convert_guide(self, job: Job, nb: dict[str, Any]) -> Converted:
+    def _convert_guide(self, job: Job, nb: dict[str, Any], repairs: list[Problem]) -> Converted:
         from adrkit.publish.guides import guide_title
 
         title, titled = guide_title(nb, Path(job.path).stem)
-        prepared = prepare_notebook(nb, {}, guide=True)
+        prepared = prepare_notebook(nb, {}, guide=True, output_limit=job.output_limit)
         body = self._export(prepared.notebook, job.cwd)
         clean, found = self._sanitizer.clean(body, guide_log=job.guide_log, decisions_href=job.decisions_href)
+        clean = _unlink_refused(clean, found.files, job, "guides folder")
         return Converted(ident=job.ident, body=clean, text=page_text(clean), decisions=found.decisions,
                          files=found.files, outside=found.outside, dropped=found.dropped,
-                         title=title, titled=titled)
+                         title=title, titled=titled,
+                         problems=[p.to_dict() for p in repairs + prepared.problems])
 
     def _export(self, notebook: dict[str, Any], cwd: str) -> str:
         node = self._node(self._nbformat.from_dict(notebook))
@@ -291,14 +301,15 @@ class Converter:
 
         node = self._nbformat.from_dict(nb)
         self._rejoin_lines(node)
-        for cell in node.cells:  # widget cells are replaced by static renders anyway
-            tags = cell.get("metadata", {}).get("tags") or []
-            if cell.cell_type == "code" and set(tags) & set(KIND_TAGS):
+        for cell in node.cells:  # widget cells are replaced by static renders anyway;
+            tags = cell.get("metadata", {}).get("tags") or []  # checks run only with 'confirm'
+            if cell.cell_type == "code" and set(tags) & {*KIND_TAGS, CONFIRMATION}:
                 cell.metadata["tags"] = [*tags, "skip-execution"]
         kernel = (node.metadata.get("kernelspec") or {}).get("name") or "python3"
-        client = NotebookClient(node, timeout=600, kernel_name=kernel,
-                                resources={"metadata": {"path": job.cwd}})
-        client.execute()
+        with quiet_kernel() as config:  # IPC: no "running over TCP without encryption" warning
+            client = NotebookClient(node, timeout=600, kernel_name=kernel, config=config,
+                                    resources={"metadata": {"path": job.cwd}})
+            client.execute()
         for cell in node.cells:
             tags = cell.get("metadata", {}).get("tags")
             if tags and "skip-execution" in tags:
@@ -324,6 +335,23 @@ def _read_data(job: Job) -> dict[str, Any]:
     if hashlib.sha256(raw).hexdigest() != job.data_digest:
         raise _Changed("its data file changed while the site was being built; build again")
     return parse_data(raw, job.data_path)
+def _unlink_refused(body: str, files: list[str], job: Job, name: str) -> str:
+    """`body` with its links to local files the site will not publish (outside the
+    folder, or refused for what they hold) turned into text; the build warns about them."""
+    if not files:
+        return body
+    from adrkit.publish.files import linked_file_problems
+    from adrkit.publish.sanitize import unlink_files
+
+    _, unlink = linked_file_problems(Path(job.path), files, Path(job.cwd), name)
+    return unlink_files(body, unlink) if unlink else body
+
+
+def _repairs(nb: dict[str, Any]) -> list[Problem]:
+    """Warnings for what `repair_notebook` repaired in memory (a bad cell id...)."""
+    return [Problem("notebook-repaired", f"the cell {what}" if where.startswith("cell") else what,
+                    where=where, fix="open and save the notebook in JupyterLab, which repairs it")
+            for where, what in repair_notebook(nb)]
 
 
 def _reason(exc: BaseException) -> str:

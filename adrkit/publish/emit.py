@@ -33,7 +33,7 @@ from adrkit.publish.output import SiteWriter
 from adrkit.publish.pages import SiteRenderer
 from adrkit.publish.report import Progress
 from adrkit.publish.search import SearchDoc, SearchPart, part_script, search_parts
-from adrkit.storage.paths import real_file_inside
+from adrkit.publish.files import copy_linked_files, write_logo
 
 __all__ = ["Site", "SiteState", "write_site", "ASSETS", "render_key", "settings_key", "decisions_key",
            "write_search_part", "entry_of"]
@@ -56,6 +56,7 @@ class Site:
     multi: bool = False
     logo: Path | None = None
     drawings: Callable[[], list[Drawing]] = list
+    debt: dict[str, Any] | None = None     # the debt page's context (`SiteRenderer.debt`)
 
     def neighbours(self, pages: list[Page]) -> list[tuple[Page, Page | None, Page | None]]:
         """(page, previous, next) within each log (guides: within the guides)."""
@@ -157,7 +158,9 @@ class _Emit:
         parts = search_parts(_search_docs(site))
         scripts = [part.file for part in parts]
         self.page("index.html", renderer.index(site.pages, site.guides, site.remotes, site.logs, scripts, site.multi))
-        self.page("timeline.html", renderer.timeline(site.pages))
+        self.page("timeline.html", renderer.timeline(site.pages, site.links))
+        if site.debt is not None:
+            self.page("debt.html", site.debt)
         context = renderer.graph(site.pages, site.links, site.drawings())
         shown = {**context, "svgs": [hashlib.sha256(svg.encode()).hexdigest() for svg in context["svgs"]]}
         self.page("graph.html", context, shown)
@@ -178,19 +181,12 @@ class _Emit:
                 writer.copy(f"assets/{asset.name}", asset, key=render_key(self.settings, "asset", asset.name))
         if site.logo is not None:
             name = site.renderer.settings.logo or f"assets/logo{site.logo.suffix.lower()}"
-            writer.copy(name, site.logo, key=f"file:{digest(site.logo)}")
-        copied: set[str] = set()
+            write_logo(writer, name, site.logo, key=f"file:{digest(site.logo)}")
+        copied: set[str] = set()  # published, inert files only; links out of a folder never followed
         for page in [*site.pages, *site.guides]:
             folder = page.source.folder
-            prefix = f"{page.source.site_dir}/files" if page.source.site_dir else "files"
-            for rel in page.files:
-                target = f"{prefix}/{rel}"
-                if target in copied:
-                    continue
-                source = real_file_inside(folder / rel, folder)
-                if source is not None:
-                    writer.copy(target, source, key=f"file:{digest(source)}")
-                    copied.add(target)
+            prefix = f"{page.source.site_dir}/files/" if page.source.site_dir else "files/"
+            copy_linked_files(writer, folder, page.files, prefix, copied, digest)
 
 
 @contextmanager

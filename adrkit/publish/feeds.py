@@ -1,13 +1,19 @@
 """Stage 5, the Atom feed of the site (`decisions.json` is `catalog`'s, the search
 index `search`'s).
+
+The feed is the template `templates/site/feed.xml.j2` (autoescaped; control
+characters, surrogates and noncharacters dropped, so it is always well-formed XML;
+bidirectional overrides shown as `[U+202E]`).
 """
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from adrkit.about import __version__
+from adrkit.core.decision import real_date
+
 from adrkit.publish.model import Page
 
 __all__ = ["atom_feed"]
@@ -20,10 +26,15 @@ def _summary(page: Page) -> str:
 
 
 def _stamp(date: str) -> str:
-    date = (date or "")[:10]
-    if len(date) == 10 and date[4] == "-" and date[7] == "-":
-        return f"{date}T00:00:00Z"
-    return "1970-01-01T00:00:00Z"
+    day = real_date(date)  # `2026-02-30` is not a date: never published as one
+    return f"{day}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
+
+
+@lru_cache(maxsize=1)
+def _feed_template() -> Any:
+    from adrkit.publish.templating import site_environment
+
+    return site_environment().get_template("feed.xml.j2")
 
 
 def atom_feed(pages: list[Page], site_title: str, *, limit: int = 100) -> str:
@@ -31,30 +42,13 @@ def atom_feed(pages: list[Page], site_title: str, *, limit: int = 100) -> str:
     the site works under any path; ids are stable URNs derived from each stem."""
     ordered = sorted(pages, key=lambda p: (p.decision.date or "", p.decision.number), reverse=True)[:limit]
     updated = _stamp(ordered[0].decision.date) if ordered else "1970-01-01T00:00:00Z"
-    feed_id = uuid.uuid5(_FEED_NAMESPACE, site_title)
-    out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<feed xmlns="http://www.w3.org/2005/Atom">',
-           f"<title>{escape(site_title)}</title>",
-           f"<id>urn:uuid:{feed_id}</id>",
-           f"<updated>{updated}</updated>",
-           '<link rel="alternate" type="text/html" href="index.html"/>',
-           '<link rel="self" type="application/atom+xml" href="feed.xml"/>',
-           f'<generator version="{escape(__version__)}">adrkit</generator>']
+    entries = []
     for page in ordered:
         d = page.decision
-        entry_id = uuid.uuid5(_FEED_NAMESPACE, f"{site_title}/{page.ident if page.source.site_dir else d.stem}")
-        out += ["<entry>",
-                f"<title>{escape(f'{d.label} {d.title}')}</title>",
-                f"<id>urn:uuid:{entry_id}</id>",
-                f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(page.href)}/>",
-                f"<updated>{_stamp(d.date)}</updated>"]
-        for name in d.decision_makers:
-            out.append(f"<author><name>{escape(name)}</name></author>")
-        if not d.decision_makers:
-            out.append(f"<author><name>{escape(site_title)}</name></author>")
-        out.append(f"<category term={quoteattr(d.status)} label=\"status\"/>")
-        for tag in d.tags:
-            out.append(f"<category term={quoteattr(tag)}/>")
-        out += [f"<summary>{escape(f'[{d.status}] ' + _summary(page))}</summary>", "</entry>"]
-    out.append("</feed>")
-    return "\n".join(out) + "\n"
+        ident = page.ident if page.source.site_dir else d.stem
+        entries.append({
+            "title": f"{d.label} {d.title}", "id": uuid.uuid5(_FEED_NAMESPACE, f"{site_title}/{ident}"),
+            "href": page.href, "updated": _stamp(d.date), "authors": d.decision_makers or [site_title],
+            "status": d.status, "tags": d.tags, "summary": f"[{d.status}] " + _summary(page)})
+    return _feed_template().render(site_title=site_title, feed_id=uuid.uuid5(_FEED_NAMESPACE, site_title),
+                                   updated=updated, version=__version__, entries=entries)

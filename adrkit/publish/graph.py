@@ -61,12 +61,17 @@ class GraphPlan:
         self.batches = batches
 
 
-def plan_graph(sources: list[Source], multi: bool, batch: int = BATCH) -> GraphPlan:
-    """The drawings of the graph of the published decisions `sources` (site order)."""
+def plan_graph(sources: list[Source], multi: bool, batch: int = BATCH,
+               drafts: list[Source] | None = None) -> GraphPlan:
+    """The drawings of the graph of the published decisions `sources` (site order).
+    A draft of `drafts` (read, not published) that a decision refers to is drawn as
+    that draft, without a link, rather than as missing."""
+    drafts = [d for d in drafts or [] if d.decision is not None]
     logs: dict[str, _Log] = {}
-    for src in sources:
+    for src in sources + drafts:
         logs.setdefault(src.log, _Log()).add(src.decision.stem, src.decision.number, src)  # type: ignore[union-attr]
-    ident = {id(src.decision): _ident(src, multi) for src in sources}
+    ident = {id(src.decision): _ident(src, multi) for src in sources + drafts}
+    draft_by_ident = {_ident(d, multi): d for d in drafts}
 
     def ref_id(ref: str, log: str) -> str:
         name, sep, rest = str(ref).strip().partition(":")
@@ -111,19 +116,23 @@ def plan_graph(sources: list[Source], multi: bool, batch: int = BATCH) -> GraphP
         chosen = [sources[i] for i in sorted(members)]
         names = {_ident(s, multi) for s in chosen}
         mine = [e for e in edges if e[0] in names]
-        key = hashlib.sha256(repr(([(_ident(s, multi), s.key, _href(s)) for s in chosen], mine)).encode()).hexdigest()
-        out.append(Batch(chosen, mine, key, _dot_of(chosen, multi, ident, ref_id), multi))
+        shown = sorted({e[2] for e in mine if e[2] in draft_by_ident})
+        unpublished = [draft_by_ident[name] for name in shown]
+        key = hashlib.sha256(repr(([(_ident(s, multi), s.key, _href(s)) for s in chosen], mine,
+                                   [(name, draft_by_ident[name].key) for name in shown])).encode()).hexdigest()
+        out.append(Batch(chosen, mine, key, _dot_of(chosen, multi, ident, ref_id, unpublished), multi))
     return GraphPlan(out)
 
 
 def _dot_of(chosen: list[Source], multi: bool, ident: dict[int, str],
-            ref_id: Callable[[str, str], str]) -> Callable[[], str]:
+            ref_id: Callable[[str, str], str], unpublished: list[Source] | None = None) -> Callable[[], str]:
     def dot() -> str:
         by_decision = {id(s.decision): s for s in chosen}
         return graph_dot([s.decision for s in chosen],  # type: ignore[misc]
                          href=lambda d: _href(by_decision[id(d)]),
                          node_id=lambda d: ident[id(d)],
-                         ref_id=lambda d, ref: ref_id(ref, by_decision[id(d)].log))
+                         ref_id=lambda d, ref: ref_id(ref, by_decision[id(d)].log),
+                         unpublished=[s.decision for s in unpublished or []])
     return dot
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from adrkit.core.decision import slugify
 from adrkit.formats.notebook import cell_text
+from adrkit.storage.paths import real_file_inside
 
 __all__ = ["guide_slug", "guide_title", "guide_notebooks", "GUIDES_DIR"]
 
@@ -57,11 +58,11 @@ def guide_title(nb: dict[str, Any], fallback: str) -> tuple[str, bool]:
 
 def guide_notebooks(folder: Path, skip: set[Path] | None = None) -> list[Path]:
     """The top-level notebooks of `folder`, sorted by name, ignoring case (hidden files
-    left out, and any path in `skip`)."""
+    left out, symbolic links to a file outside `folder`, and any path in `skip`)."""
     skip = skip or set()
     found = []
     for path in folder.iterdir():
         if (path.suffix == ".ipynb" and not path.name.startswith(".") and path.is_file()
-                and path.resolve() not in skip):
+                and path.resolve() not in skip and real_file_inside(path, folder) is not None):
             found.append(path)
     return sorted(found, key=lambda p: (p.name.casefold(), p.name))

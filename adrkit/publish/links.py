@@ -133,6 +133,10 @@ class SiteLinks:
             return Target(f"{draft.label} {draft.title} (draft, not published)", None, rel)
         return Target(f"{ref} (not found)", None, rel)
 
+    def draft_statuses(self) -> set[str]:
+        """The statuses of the decisions left out (drafts) that the site knows of."""
+        return {getattr(item, "status", "") for log in self._drafts.values() for item in log.by_stem.values()}
+
     def exists(self, ref: str, log: str = "") -> bool:
         log = log or self._default()
         if self.resolve(ref, log) is not None:

@@ -80,6 +80,8 @@ class Page:
     title: str = ""                                    # a guide's title (a decision's is in its front matter)
     titled: bool = False
     summary: str = ""                                  # the opening words of the text
+    tradeoffs: dict[str, Any] = field(default_factory=dict)  # the valid trade-off tables it shows, by name
+    toc: list[dict[str, Any]] = field(default_factory=list)  # its sections (`review.toc_of`), for the contents
     face: str = ""  # a hash of all the rest of the site shows of the page: everything but its words
 
     decision: Decision = field(init=False, repr=False)  # a decision's front matter (a guide: None)
@@ -159,7 +161,8 @@ class Page:
                    headings="\n".join(f"{k}\t{h}" for k, h in meta.get("sections") or []),
                    problems=problems, error=meta.get("error"),
                    title=str(meta.get("title") or source.path.stem), titled=bool(meta.get("titled")),
-                   summary=str(meta.get("summary") or ""), face=face_of(source, meta))
+                   summary=str(meta.get("summary") or ""), face=face_of(source, meta),
+                   tradeoffs=dict(meta.get("tradeoffs") or {}), toc=list(meta.get("toc") or []))
 
 
 def face_of(source: Source, meta: dict[str, Any]) -> str:

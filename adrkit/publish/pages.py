@@ -1,7 +1,8 @@
 """Stage 5, the human-readable pages: each decision, the index, the timeline, the graph,
 and each guide with the guides list.
 
-Pages are Jinja templates in `templates/site/` with autoescaping on, so every string
+Pages are Jinja templates in `templates/site/` (`templating.site_environment`: autoescape,
+controls dropped, bidirectional overrides shown), so every string
 from a record or an included site (title, tags, names, status) is escaped; the only
 markup inserted as is is a body or a drawing that has been through the sanitizer.
 Every page carries the same Content-Security-Policy, links one stylesheet, and uses
@@ -25,8 +26,11 @@ from typing import Any
 
 from adrkit.about import __version__
 from adrkit.core.decision import STATUSES
+from adrkit.publish.confirmations import history_view
 from adrkit.publish.links import SiteLinks, Target
 from adrkit.publish.model import Page
+from adrkit.publish.review import decision_review
+from adrkit.publish.templating import TEMPLATES, site_environment
 
 __all__ = ["SiteRenderer", "CSP", "SiteSettings", "TEMPLATES"]
 
@@ -37,7 +41,6 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 
        "img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; "
        "form-action 'self'")
 
-TEMPLATES = Path(__file__).with_name("templates") / "site"
 _ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -70,19 +73,10 @@ class SiteRenderer:
         import jinja2
 
         self.settings = settings
-        cache = None
-        if bytecode_dir is not None:
-            try:
-                bytecode_dir.mkdir(parents=True, exist_ok=True)
-                cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
-            except OSError:
-                cache = None
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-            autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
-            undefined=jinja2.StrictUndefined, bytecode_cache=cache)
+        self.env = site_environment(bytecode_dir)
         self.env.filters["at"] = jinja2.pass_context(_at)
         self._templates: dict[str, Any] = {}
+        self.checks: Any = None  # `confirmations.SiteChecks` (keyed by page ident), set before pages render
         self._common = {"site_title": settings.title, "logo": settings.logo, "csp": CSP,
                         "version": __version__, "lang": settings.lang, "has_guides": settings.guides,
                         "root": ""}
@@ -99,7 +93,7 @@ class SiteRenderer:
             d = page.decision
             extra.update(d=d, people=[("Decision-makers", d.decision_makers), ("Consulted", d.consulted),
                                       ("Informed", d.informed)],
-                         history=[{"status": h.status, "date": h.date} for h in d.status_history])
+                         history=[history_view(h) for h in d.status_history])
         return template.render({**self._common, **context, **extra})
 
     # --- one decision ---------------------------------------------------------
@@ -110,36 +104,55 @@ class SiteRenderer:
             text = ("This decision has been superseded." if d.status == "superseded"
                     else "This decision is deprecated.")
             banner = {"text": text, "targets": [_target(t) for t in links.successors(page)]}
+        checks, ident = self.checks, page.ident
         return {"template": "decision.html.j2", "active": "", "root": page.root, "key": page.key,
                 "banner": banner, "error": page.error, "log": page.log if links.multi else "",
                 "relations": [[label, [_target(t) for t in targets]] for label, targets in links.relations(page)],
                 "prev": {"text": prev.caption, "href": prev.href} if prev else None,
-                "next": {"text": next.caption, "href": next.href} if next else None}
+                "next": {"text": next.caption, "href": next.href} if next else None,
+                "check": checks.decision_view(ident) if checks else None,
+                "review_due": checks.review_view(ident) if checks else None,
+                "review": decision_review(page, links)}
 
     # --- the index ------------------------------------------------------------
     def index(self, pages: list[Page], guides: list[Page], remotes: list[Any], logs: list[dict[str, Any]],
-                      scripts: list[str], multi: bool) -> dict[str, Any]:
+              scripts: list[str], multi: bool) -> dict[str, Any]:
+        from adrkit.publish.review import successor_labels, successor_pages
+
         rows = []
         tags: set[str] = set()
+        newer = successor_pages(pages, SiteLinks(pages, multi=multi)) if any(
+            p.decision.status == "superseded" for p in pages) else {}
         for page in pages:
             d = page.decision
             tags.update(d.tags)
             rows.append({"id": page.ident if multi else d.stem, "stem": d.stem, "log": page.log,
                          "number": d.number, "label": d.label, "title": d.title, "status": d.status,
                          "date": d.date, "tags": list(d.tags), "href": page.href, "site": "",
-                         "tags_json": json.dumps(d.tags, ensure_ascii=False)})
+                         "tags_json": json.dumps(d.tags, ensure_ascii=False),
+                         "check": self.checks.index_view(page.ident) if self.checks else None,
+                         "successors": successor_labels(newer.get(page.ident, []))
+                         if d.status == "superseded" else []})
         for remote in remotes:
             tags.update(remote.tags)
             rows.append({"id": remote.ident, "stem": remote.stem, "log": remote.log, "number": remote.number,
                          "label": remote.label, "title": remote.title, "status": remote.status,
                          "date": remote.date, "tags": list(remote.tags), "href": remote.href, "site": remote.site,
-                         "tags_json": json.dumps(list(remote.tags), ensure_ascii=False)})
+                         "tags_json": json.dumps(list(remote.tags), ensure_ascii=False),
+                         "check": None, "successors": []})
         present = {r["status"] for r in rows}
         statuses = [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
+        check_filters = self.checks.filters([p.ident for p in pages]) if self.checks else []
         return {"template": "index.html.j2", "active": "index", "rows": rows, "statuses": statuses,
                 "tags": sorted(tags, key=str.lower), "drafts": self.settings.drafts, "logs": logs,
                 "show_logs": len(logs) > 1, "scripts": scripts, "published": len(pages),
+                "check_filters": check_filters,
                 "guides": [{"stem": g.stem, "title": g.title, "href": g.href} for g in guides]}
+
+    # --- decision debt (stage 5c, `checks`) -------------------------------------------
+    def debt(self, checks: Any, links: SiteLinks) -> dict[str, Any]:
+        return {"template": "debt.html.j2", "active": "debt", "groups": checks.debt_groups(links),
+                "count": len(checks.debt), "today": checks.today.isoformat()}
 
     # --- guides ------------------------------------------------------------------
     def guide(self, page: Page, prev: Page | None, next: Page | None) -> dict[str, Any]:
@@ -154,26 +167,19 @@ class SiteRenderer:
         return {"template": "guides.html.j2", "active": "guides", "root": "../", "items": items}
 
     # --- the timeline -----------------------------------------------------------
-    def timeline(self, pages: list[Page]) -> dict[str, Any]:
-        ordered = sorted(pages, key=lambda p: (p.decision.date or "", p.decision.number), reverse=True)
-        years: dict[str, list[dict[str, Any]]] = {}
-        for page in ordered:
-            d = page.decision
-            year = d.date[:4] if d.date[:4].isdigit() else "Undated"
-            events = [{"status": h.status, "date": h.date} for h in d.status_history
-                      if h.date and h.date != d.date]
-            years.setdefault(year, []).append({"date": d.date, "label": d.label, "title": d.title,
-                                               "status": d.status, "href": page.href, "events": events,
-                                               "log": page.log if self.settings.multi else ""})
-        return {"template": "timeline.html.j2", "active": "timeline", "years": [[y, items] for y, items in years.items()]}
+    def timeline(self, pages: list[Page], links: SiteLinks | None = None) -> dict[str, Any]:
+        from adrkit.publish.history import timeline_years
+
+        return {"template": "timeline.html.j2", "active": "timeline",
+                "years": [[y, items] for y, items in timeline_years(pages, links, multi=self.settings.multi)]}
 
     # --- the graph ----------------------------------------------------------------
     def graph(self, pages: list[Page], links: SiteLinks, drawings: list[Any]) -> dict[str, Any]:
-        edges = [{"source": links.caption(s, ""), "source_href": s.href, "rel": rel.replace("-", " "),
-                  "target": links.caption(t, ""), "target_href": t.href} for s, rel, t in links.edges()]
+        edges = _relations(pages, links)
         notes = list(dict.fromkeys(d.note for d in drawings))
+        statuses = sorted({p.decision.status for p in pages} | set(links.draft_statuses()))
         return {"template": "graph.html.j2", "active": "graph", "svgs": [d.svg for d in drawings],
-                "note": "; ".join(notes), "nodes": len(pages), "edges": edges}
+                "note": "; ".join(notes), "nodes": len(pages), "edges": edges, "statuses": statuses}
 
 
 def _summary(text: str, title: str, limit: int = 220) -> str:
@@ -183,3 +189,34 @@ def _summary(text: str, title: str, limit: int = 220) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _relations(pages: list[Page], links: SiteLinks) -> list[dict[str, Any]]:
+    """The graph's edges as its page lists them: in the graph's order and each in its
+    arrow's direction ("0003 depends on 0002"), each end a link to its page, or its
+    name when it is not published (a draft) or not found."""
+    from adrkit.core.decision_graph import graph_edges
+
+    by_ident = {p.ident: p for p in pages}
+    page_of = {id(p.decision): p for p in pages}
+
+    def ref_id(d: Any, ref: str) -> str:
+        page = page_of[id(d)]
+        found = links.resolve(ref, page.log)
+        return found.ident if found is not None else f"{page.log}:{ref}"
+
+    def end(ident: str) -> tuple[str, str | None]:
+        page = by_ident.get(ident)
+        if page is not None:
+            return links.caption(page, ""), page.href
+        log, _, ref = ident.partition(":")
+        target = links.target(ref, log=log)
+        return target.text, target.href
+
+    out = []
+    for source, rel, target in graph_edges([p.decision for p in pages], node_id=lambda d: page_of[id(d)].ident,
+                                           ref_id=ref_id):
+        (s_text, s_href), (t_text, t_href) = end(source), end(target)
+        out.append({"source": s_text, "source_href": s_href, "rel": rel.replace("-", " "),
+                    "target": t_text, "target_href": t_href})
+    return out

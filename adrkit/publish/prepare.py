@@ -10,7 +10,13 @@
   (code hidden unless tagged `show-input`, `remove-*` / `hide-*`, authoring hints);
 - outputs keep only static mime types (HTML, markdown, text, PNG, JPEG, SVG, LaTeX):
   JavaScript and widget views are dropped, and so is any output that is a widget;
-- widget state in the notebook metadata is dropped.
+- widget state in the notebook metadata is dropped;
+- an output (or a markdown cell's attachment) larger than `output_limit` bytes is
+  replaced by a note saying so, with a warning naming the cell, so one huge output
+  cannot make a page of many megabytes.
+- template text nobody replaced (`adrkit.formats.notebook.without_placeholders`) is left
+  out, and when the decision has a trade-off, an empty Decision Outcome or Pros and Cons
+  section gets its text from the table ("write it once").
 
 A guide (`guide=True`: a tutorial notebook, not a decision) differs in three ways: code
 inputs are shown unless tagged to hide, tagged widget cells keep their stored outputs
@@ -28,8 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adrkit.formats.celltags import KIND_TAGS, view_of
-from adrkit.formats.notebook import cell_text
-from adrkit.publish.renders import RenderError, render_table
+from adrkit.formats.notebook import cell_text, sections_of, without_placeholders
+from adrkit.publish.renders import RenderError, render_table, tradeoff_sections
 from adrkit.publish.report import Problem
 
 __all__ = ["prepare_notebook", "Prepared", "STATIC_MIMETYPES", "table_name"]
@@ -87,22 +93,92 @@ def _render_output(html: str) -> dict[str, Any]:
     return {"output_type": "display_data", "data": {"text/html": html}, "metadata": {}}
 
 
+def _size(value: Any) -> int:
+    """The stored size of an output's text or data, in bytes (about)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return sum(_size(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_size(v) for v in value.values())
+    return 0
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} KB"
+
+
+def _omitted(size: int, limit: int) -> dict[str, Any]:
+    return _render_output(f'<p class="adr-omitted">This output ({_megabytes(size)}) is larger than the '
+                          f"site's limit of {_megabytes(limit)}, so it is not published.</p>")
+
+
+def _limit_outputs(outputs: list[dict[str, Any]], limit: int | None, where: str,
+                   problems: list[Problem]) -> list[dict[str, Any]]:
+    if limit is None:
+        return outputs
+    kept = []
+    for out in outputs:
+        size = _size(out.get("data") if "data" in out else out.get("text", out.get("traceback")))
+        if size > limit:
+            problems.append(Problem("large-output", f"an output of {_megabytes(size)} is over the site's limit "
+                                    f"of {_megabytes(limit)}, so the page shows a note instead", where=where,
+                                    fix="make the output smaller, or raise site.max_output_size in .adrkit.yaml"))
+            kept.append(_omitted(size, limit))
+        else:
+            kept.append(out)
+    return kept
+
+
+def _limit_attachments(cell: dict[str, Any], limit: int | None, where: str,
+                       problems: list[Problem]) -> dict[str, Any]:
+    attachments = cell.get("attachments")
+    if limit is None or not isinstance(attachments, dict):
+        return cell
+    kept = {}
+    for name, bundle in attachments.items():
+        size = _size(bundle)
+        if size > limit:
+            problems.append(Problem("large-output", f"the attachment '{name}' ({_megabytes(size)}) is over the "
+                                    f"site's limit of {_megabytes(limit)}, so it is not published", where=where,
+                                    fix="attach a smaller image, or raise site.max_output_size in .adrkit.yaml"))
+        else:
+            kept[name] = bundle
+    return {**cell, "attachments": kept}
+
+
 def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
-                     data_problem: Problem | None = None, guide: bool = False) -> Prepared:
+                     data_problem: Problem | None = None, guide: bool = False,
+                     output_limit: int | None = None) -> Prepared:
     """A copy of `nb` ready for conversion, with the tables shown and any problems.
-    `guide=True` prepares a tutorial notebook (see the module docstring)."""
+    `guide=True` prepares a tutorial notebook (see the module docstring); outputs over
+    `output_limit` bytes are replaced by a note."""
     result = Prepared(notebook={})
     shown: dict[str, list[str]] = {kind: [] for kind in KIND_TAGS.values()}
     cells = list(nb.get("cells") or [])
     if cells and cells[0].get("cell_type") == "raw" and cell_text(cells[0]).lstrip().startswith("---"):
         cells = cells[1:]
     out_cells = []
-    for cell in cells:
+    first = len(nb.get("cells") or []) - len(cells) + 1
+    generated = {} if guide else _generated_sections(cells, data)
+    for number, cell in enumerate(cells, start=first):
         view = view_of(cell, guide=guide)
         if not view.published:
             continue
+        where = f"cell {number}"
+        if cell.get("cell_type") == "markdown" and not guide:
+            text = without_placeholders(cell)
+            if not text.strip():
+                continue
+            if text != cell_text(cell):
+                cell = {**cell, "source": text}
+            out_cells.append(_limit_attachments(cell, output_limit, where, result.problems))
+            key = _section_key(cell)
+            if key in generated and len(text.strip().split("\n", 1)) == 1:  # a heading and nothing else
+                out_cells.append(generated.pop(key))
+            continue
         if cell.get("cell_type") != "code":
-            out_cells.append(cell)
+            out_cells.append(_limit_attachments(cell, output_limit, where, result.problems))
             continue
         cell = dict(cell)
         metadata = dict(cell.get("metadata") or {})
@@ -123,7 +199,8 @@ def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
         elif not view.show_output:
             cell["outputs"] = []
         else:
-            cell["outputs"] = _static_outputs(cell.get("outputs") or [], fallbacks=guide)
+            cell["outputs"] = _limit_outputs(_static_outputs(cell.get("outputs") or [], fallbacks=guide),
+                                             output_limit, where, result.problems)
         if not view.show_input:
             metadata["transient"] = {**(metadata.get("transient") or {}), "remove_source": True}
             if not cell["outputs"]:
@@ -145,6 +222,26 @@ def prepare_notebook(nb: dict[str, Any], data: dict[str, Any], *,
     result.notebook = {**nb, "cells": out_cells, "metadata": metadata}
     result.shown = {k: v for k, v in shown.items() if v}
     return result
+
+
+def _section_key(cell: dict[str, Any]) -> str | None:
+    found = sections_of({"cells": [cell]})
+    return found[0].key if found else None
+
+
+def _generated_sections(cells: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """section key -> an output cell with the text the decision's trade-off gives it."""
+    shown = [table_name(cell_text(c)) for c in cells if view_of(c).kind == "tradeoffs"]
+    tables = data.get("tradeoffs") if isinstance(data.get("tradeoffs"), dict) else {}
+    if not shown or not isinstance(tables.get(shown[0]), dict):
+        return {}
+    try:
+        sections = tradeoff_sections(tables[shown[0]])
+    except RenderError:
+        return {}
+    return {key: {"cell_type": "code", "execution_count": None, "source": "", "id": f"adrkit-{key}",
+                  "metadata": {"transient": {"remove_source": True}}, "outputs": [_render_output(body)]}
+            for key, body in sections.items() if body}
 
 
 def _tag_of(kind: str) -> str:

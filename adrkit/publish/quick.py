@@ -123,6 +123,8 @@ def _write(quick: QuickPlan, pages: list[Page], out: Path, cache: PageCache, ren
         row = rows[quick.positions[page.ident]]
         if page.error or page.face != row[2]:
             return None
+        if (views.get(page.ident) or {}).get("check"):
+            return None  # its check may be stale now: the full build judges it again
         row[1] = page.key
     if len(pages) != len(quick.changed):
         return None

@@ -16,10 +16,11 @@ from typing import Any, Callable
 from adrkit.formats import yamlio
 from adrkit.core.requestflow import Lifecycle
 from adrkit.core.tradeoff import Tradeoff
+from adrkit.publish.review import tradeoff_anchor
 from adrkit.render.requestflow import lifecycle_html
-from adrkit.render.tradeoff import tradeoff_html
+from adrkit.render.tradeoff import outcome_sentence, tradeoff_html
 
-__all__ = ["render_table", "RenderError"]
+__all__ = ["render_table", "tradeoff_sections", "RenderError"]
 
 class RenderError(Exception):
     """The data of a table or lifecycle cannot be rendered (invalid fields)."""
@@ -68,7 +69,34 @@ def _render_table(kind: str, name: str, data: dict[str, Any]) -> str:
         raise RenderError(f"{kind}.{name}: {exc}") from exc
     if rendered is None:
         return _fallback(kind, name, data)
-    return f'<div class="adr-render adr-{kind}">{rendered}</div>'
+    anchor = f' id="{tradeoff_anchor(name)}"' if kind == "tradeoffs" else ""
+    return f'<div class="adr-render adr-{kind}"{anchor}>{rendered}</div>'
+
+
+def tradeoff_sections(data: dict[str, Any]) -> dict[str, str]:
+    """The HTML a trade-off gives the Decision Outcome ('outcome') and the Pros and Cons
+    ('pros-and-cons') sections; RenderError when the table is not valid."""
+    try:
+        t = Tradeoff.from_dict(data)
+        t.validate()
+    except Exception as exc:
+        raise RenderError(str(exc)) from exc
+    out: dict[str, str] = {}
+    if t.options and t.criteria:
+        out["outcome"] = f"<p>{html.escape(outcome_sentence(t, t.ranking()))}</p>"
+    elif t.chosen:
+        out["outcome"] = f"<p>{html.escape(f'Chosen option: “{t.chosen}”, because {t.because or chr(8230)}')}</p>"
+    parts = []
+    for o in t.options:
+        args = [a for kind in ("good", "neutral", "bad") for a in o.arguments_of(kind)]
+        if not args and not o.description:
+            continue
+        parts.append(f"<p><strong>{html.escape(o.name)}</strong>"
+                     + (f" — {html.escape(o.description)}" if o.description else "") + "</p>")
+        if args:
+            parts.append("<ul>" + "".join(f"<li>{html.escape(a.label)}</li>" for a in args) + "</ul>")
+    out["pros-and-cons"] = "".join(parts)
+    return out
 
 
 def _fallback(kind: str, name: str, data: dict[str, Any]) -> str:

@@ -7,18 +7,28 @@ can return them and the page cache can keep them.
 A `Progress` is told what a build is doing: a note now and then, and a count for long
 steps (converting, writing pages). The default says nothing; the command line shows a
 bar on a terminal and plain lines otherwise (`adrkit.cli.progress`).
+As text (`str`) a problem is safe
+to print to a terminal: a file name or link target holding control characters
+(`\x1b]0;...`, which would set the window title) is shown with escapes.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
+
+from adrkit.core.text import terminal_text
 
 __all__ = ["Problem", "BuildReport", "WARNING_KINDS", "Progress", "as_progress"]
 
 # The kinds of warning `--strict` turns into failure.
 WARNING_KINDS = ("include", "broken-link", "missing-section", "invalid-data", "stale-data", "remote-image",
-                 "unreadable", "conversion", "config", "unknown-status", "duplicate-number")
+                 "unreadable", "conversion", "config", "unknown-status", "duplicate-number",
+                 "unpublished-file", "large-output", "notebook-repaired")
+
+
+_SPACES = re.compile(r"[ \t\n\r]+")
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class Problem:
         text = f"{head}: {self.message}" if head else self.message
         if self.fix:
             text += f"; {self.fix}"
-        return " ".join(text.split())
+        return terminal_text(_SPACES.sub(" ", text).strip())
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)

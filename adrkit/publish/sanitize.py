@@ -10,7 +10,17 @@ policy, URLs are checked and rewritten per element:
 - a link to another decision (`0003-use-x.ipynb`, `.md`, `.html`) becomes `0003-use-x.html`
   and is recorded, so the build can check it and list it as a backlink;
 - any other relative link or image (`img/diagram.png`) is recorded as a file to copy
-  into the site and rewritten to `files/...`;
+  into the site and rewritten to `files/...`; one to a file the site does not publish
+  (`report.html`, `x.js`, a hidden file: `files.refusal`) is recorded too, so the build
+  warns about it, but loses its URL: the link shows as text;
+- a link or image outside the decision folder (`../../etc/passwd`, `/etc/passwd`) is
+  recorded and loses its URL;
+- a GitHub task list item keeps its box: `<input type="checkbox">` becomes a disabled
+  checkbox, checked or not as written; every other form control is dropped;
+- inline styles keep only harmless properties with values that load nothing; margins
+  cannot be negative and nothing can be positioned, layered or made transparent, so
+  record content cannot move over the page's own header or banner (the stylesheet
+  also clips the record body with `contain: paint`);
 - an image without alt text gets one saying so;
 - in-page anchors follow the `nb-` prefix given to every id from a notebook, so notebook
   ids never collide with the page's own.
@@ -33,7 +43,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
-__all__ = ["Sanitizer", "Found", "ID_PREFIX", "DECISION_LINK"]
+from adrkit.publish.files import refusal
+
+__all__ = ["Sanitizer", "Found", "ID_PREFIX", "DECISION_LINK", "unlink_files"]
 
 ID_PREFIX = "nb-"
 
@@ -47,7 +59,7 @@ _HTML_TAGS = {
     "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "i", "img", "ins", "kbd", "li", "mark",
     "nav", "ol", "p", "pre", "q", "rp", "rt", "rtc", "ruby", "s", "samp", "section", "small",
     "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "time", "tr", "tt", "u", "ul", "var", "wbr",
+    "thead", "time", "tr", "tt", "u", "ul", "var", "wbr", "input",
 }
 _SVG_TAGS = {
     "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text",
@@ -80,6 +92,7 @@ _ATTRIBUTES = {
     "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
     "details": {"open"}, "pre": {"data-language"}, "code": {"data-language"},
     "bdo": {"dir"}, "q": {"cite"}, "blockquote": {"cite"},
+    "input": {"type", "checked"},  # task list boxes only (see `_task_boxes`)
 }
 for _tag in _SVG_TAGS:
     _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) | _SVG_ATTRS
@@ -94,8 +107,11 @@ _STYLE_PROPERTIES = {
     "border-style", "border-width", "border-collapse", "border-spacing", "border-radius",
     "padding", "padding-top", "padding-right", "padding-bottom", "padding-left", "margin",
     "margin-top", "margin-right", "margin-bottom", "margin-left", "line-height",
-    "letter-spacing", "word-break", "overflow-wrap", "opacity",
+    "letter-spacing", "word-break", "overflow-wrap",
 }
+_MARGINS = {"margin", "margin-top", "margin-right", "margin-bottom", "margin-left"}
+_NON_NEGATIVE = re.compile(r"^(?:\s*(?:auto|0|\d+(?:\.\d+)?(?:px|em|rem|ex|ch|pt|%)?))+\s*$", re.I)
+_INPUT = re.compile(r"<input\b([^>]*)>")
 _CLEAN_CONTENT_TAGS = {"script", "style", "noscript", "iframe", "object", "embed", "template", "math",
                        "textarea", "select", "xmp", "noembed", "noframes", "plaintext"}
 _URL_SCHEMES = {"http", "https", "mailto", "data"}
@@ -183,6 +199,8 @@ class Sanitizer:
             self._guide_log = None
         if "<img" in out:
             out = _IMG_WITHOUT_ALT.sub(r'<img alt="Image without a description"\1', out)
+        if "<input" in out:
+            out = _INPUT.sub(_task_box, out)
         found.decisions = list(dict.fromkeys(found.decisions))
         found.files = list(dict.fromkeys(found.files))
         found.outside = list(dict.fromkeys(found.outside))
@@ -190,8 +208,13 @@ class Sanitizer:
 
     # --- per-attribute policy ----------------------------------------------------
     def _filter(self, tag: str, attr: str, value: str) -> str | None:
+        if tag == "input":
+            keep = attr == "checked" or (attr == "type" and value.strip().lower() == "checkbox")
+            return value if keep else None
         if attr in _URL_ATTRS:
             return self._url(tag, attr, value)
+        if attr == "style":
+            return _style(value)
         if attr.startswith("on"):  # never reached with this policy; kept as a backstop
             return None
         if "(" in value or "\\" in value:
@@ -230,8 +253,9 @@ class Sanitizer:
         if url.startswith("#"):
             frag = url[1:]
             return url if frag.startswith(ID_PREFIX) or not frag else f"#{ID_PREFIX}{frag}"
-        if url.startswith("/"):
-            return value
+        if url.startswith("/"):  # a path on the reader's disk, or the server's root
+            self._found.outside.append(url)
+            return None
         return self._relative(tag, value)
 
     def _relative(self, tag: str, value: str) -> str | None:
@@ -252,8 +276,10 @@ class Sanitizer:
         joined = posixpath.normpath(posixpath.join(self._base, path))
         if joined.startswith("../") or joined == ".." or joined.startswith("/"):
             self._found.outside.append(path)
-            return value
+            return None
         self._found.files.append(joined)
+        if refusal(joined):
+            return None
         query = f"?{parts.query}" if parts.query else ""
         return f"files/{quote(joined)}{query}{frag}"
 
@@ -274,9 +300,48 @@ class Sanitizer:
                 return f"{quote(guide_slug(name))}.html{frag}"
         if joined.startswith("../") or joined == ".." or joined.startswith("/"):
             self._found.outside.append(path)
-            return value
+            return None
         self._found.files.append(joined)
+        if refusal(joined):
+            return None
         return f"files/{quote(joined)}{'?' + query if query else ''}{frag}"
+
+
+def _task_box(match: re.Match[str]) -> str:
+    """A task list box as a disabled checkbox, checked as written; any other input
+    (the filter has dropped every attribute but type="checkbox" and checked) is dropped."""
+    attrs = match.group(1)
+    if 'type="checkbox"' not in attrs:
+        return ""
+    if "checked" in attrs:
+        return '<input type="checkbox" class="task-box" disabled checked aria-label="Task (done)">'
+    return '<input type="checkbox" class="task-box" disabled aria-label="Task (not done)">'
+
+
+def _style(value: str) -> str | None:
+    """The declarations of an inline style that may stay: a known property, a value
+    that loads nothing, no negative margin. None when nothing is left."""
+    kept = []
+    for declaration in value.split(";"):
+        name, sep, val = declaration.partition(":")
+        name, val = name.strip().lower(), val.strip()
+        if not sep or name not in _STYLE_PROPERTIES or not val:
+            continue
+        if ("(" in val or "\\" in val or "/*" in val) and not _safe_functions(val):
+            continue
+        if name in _MARGINS and not _NON_NEGATIVE.match(val.replace("!important", "")):
+            continue
+        kept.append(f"{name}: {val}")
+    return "; ".join(kept) if kept else None
+
+
+def unlink_files(html: str, rels: list[str]) -> str:
+    """`html` (a cleaned body) with the URL of every link or image to one of `rels`
+    (paths as the sanitizer recorded them) removed, so the link shows as text."""
+    for rel in rels:
+        pattern = re.compile(r'\s(?:href|src)="files/' + re.escape(quote(rel)) + r'(?:[?#][^"]*)?"')
+        html = pattern.sub("", html)
+    return html
 
 
 def _other_host(url: str) -> bool:

@@ -6,6 +6,23 @@ settings; any change triggers a rebuild, which is incremental and swapped in who
 a reload never sees half a site. A rebuild that fails (the log folder removed, a file
 that cannot be read) is reported and serving goes on. Stops on Ctrl+C or SIGTERM, and
 removes its temporary folder either way.
+
+What the preview server answers, whoever asks:
+
+- only requests whose `Host` is `localhost`, `127.0.0.1` or `[::1]` with the port it
+  listens on; any other name gets 400, so a web page cannot read the preview through a
+  name of its own that it points at 127.0.0.1 (DNS rebinding);
+- only GET and HEAD of files of the site: no directory listings, no hidden files
+  (the `.adrkit-site` marker), 400 for a path with a NUL or another control character
+  (`%00`) or that is not UTF-8 (`%ff`), each file with the one type
+  `files.content_type` gives it;
+- every response carries the site's Content-Security-Policy as a header (with
+  `frame-ancestors 'none'`, which a `<meta>` cannot set; anything but a page gets a
+  stricter, sandboxed policy), `X-Content-Type-Options: nosniff`,
+  `Referrer-Policy: no-referrer`, `X-Frame-Options: DENY`,
+  `Cross-Origin-Resource-Policy: same-origin` (another site cannot load the search
+  index or an image through a `<script>` or `<img>` of its own) and
+  `Cross-Origin-Opener-Policy: same-origin`.
 """
 from __future__ import annotations
 
@@ -16,16 +33,20 @@ import signal
 import tempfile
 import threading
 import time
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urlsplit
 
 from adrkit.storage.log import DecisionLog
 from adrkit.storage.project import project_of
 from adrkit.publish.build import BuildOptions, build_site, guide_folders
+from adrkit.publish.files import content_type
+from adrkit.publish.pages import CSP
 from adrkit.publish.report import BuildReport
 
-__all__ = ["serve", "snapshot", "open_server"]
+__all__ = ["serve", "snapshot", "open_server", "SiteHandler", "PAGE_CSP", "FILE_CSP"]
 
 
 def snapshot(log: DecisionLog, guides: list[Path] | None = None) -> dict[str, tuple[int, int]]:
@@ -40,7 +61,7 @@ def snapshot(log: DecisionLog, guides: list[Path] | None = None) -> dict[str, tu
         except OSError:
             continue
         for entry in entries:
-            if entry.name.endswith((".ipynb", ".yaml")):
+            if entry.name.endswith((".ipynb", ".yaml", ".confirmation.json")):  # results: `adrkit confirm`
                 try:
                     if entry.is_file():
                         st = entry.stat()
@@ -55,19 +76,79 @@ def snapshot(log: DecisionLog, guides: list[Path] | None = None) -> dict[str, tu
     return seen
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+PAGE_CSP = CSP + "; frame-ancestors 'none'"
+# Anything that is not a page (a copied SVG or text file opened directly, the feed):
+# nothing runs, nothing loads but its own embedded images and styles.
+FILE_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+            "frame-ancestors 'none'; sandbox")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves the site folder to this machine only, with the site's headers."""
+
+    _csp = FILE_CSP
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
+    def send_head(self):  # type: ignore[no-untyped-def]
+        self._csp = FILE_CSP
+        refusal = self._refusal()
+        if refusal is not None:
+            status, message = refusal
+            self.send_error(status, message)
+            return None
+        return super().send_head()
+
+    def _refusal(self) -> tuple[HTTPStatus, str] | None:
+        """Why this request gets no file: a foreign Host, a control character or a
+        hidden file in its path."""
+        if not _local_host(self.headers.get("Host", ""), self.server.server_address[1]):
+            return HTTPStatus.BAD_REQUEST, "this preview answers only to localhost and 127.0.0.1"
+        try:
+            path = unquote(urlsplit(self.path).path, errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            return HTTPStatus.BAD_REQUEST, "the path is not UTF-8"
+        if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path):
+            return HTTPStatus.BAD_REQUEST, "the path holds a control character"
+        if any(part.startswith(".") for part in path.split("/") if part not in ("", ".", "..")):
+            return HTTPStatus.NOT_FOUND, "File not found"
+        return None
+
+    def list_directory(self, path):  # type: ignore[no-untyped-def]
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")  # no listings
+        return None
+
+    def guess_type(self, path):  # type: ignore[no-untyped-def]
+        rel = os.path.relpath(path, self.directory).replace(os.sep, "/")
+        kind = content_type(rel)
+        if kind.startswith("text/html"):
+            self._csp = PAGE_CSP
+        return kind
+
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
+        for name, value in (("Content-Security-Policy", self._csp), ("X-Content-Type-Options", "nosniff"),
+                            ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY"),
+                            ("Cross-Origin-Resource-Policy", "same-origin"),
+                            ("Cross-Origin-Opener-Policy", "same-origin"), ("Cache-Control", "no-store")):
+            self.send_header(name, value)
         super().end_headers()
+
+
+def _local_host(host: str, port: int) -> bool:
+    """True when a Host header names this machine and the port served."""
+    host = host.strip().lower()
+    name, sep, given = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not sep:
+        name, given = host, "80"
+    return name in LOCAL_HOSTS and given == str(port)
 
 
 def open_server(port: int) -> ThreadingHTTPServer:
     """An HTTP server bound to 127.0.0.1:`port` (0 picks a free port), not yet serving;
     `serve` sets the folder it serves. Raises OSError when the port cannot be had."""
-    return ThreadingHTTPServer(("127.0.0.1", port), _QuietHandler)
+    return ThreadingHTTPServer(("127.0.0.1", port), SiteHandler)
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -94,7 +175,7 @@ def serve(log: DecisionLog, options: BuildOptions, *, port: int = 8000,
         out = Path(options.out).absolute()
         stop = stop or threading.Event()
         report(build_site(log, options, progress=say))
-        server.RequestHandlerClass = functools.partial(_QuietHandler, directory=str(out))  # type: ignore[assignment]
+        server.RequestHandlerClass = functools.partial(SiteHandler, directory=str(out))  # type: ignore[assignment]
         thread = threading.Thread(target=server.serve_forever, name="adrkit-serve", daemon=True)
         thread.start()
         say(f"serving http://127.0.0.1:{server.server_address[1]}/ from {out} (Ctrl+C to stop)")

@@ -25,10 +25,12 @@ from typing import Any, Callable
 from adrkit.core.decision import make_stem
 from adrkit.core.errors import UsageError
 from adrkit.publish.catalog import Included, read_include
+from adrkit.publish.files import logo_source, unpublishable_records
 from adrkit.publish.guides import GUIDES_DIR, guide_notebooks, guide_slug
 from adrkit.publish.model import DECISION, GUIDE, Source
 from adrkit.publish.report import Problem
 from adrkit.storage.log import DecisionLog
+from adrkit.storage.paths import real_file_inside
 from adrkit.storage.project import Project
 from adrkit.storage.records import RecordIndex
 from adrkit.storage.statcache import StatCache
@@ -85,6 +87,8 @@ def gather(project: Project, *, cache: StatCache, folders: list[Path], includes:
     for log in project.logs:
         index = RecordIndex(log, cache)
         _gather_log(log, index, project.multi, found, on_change)
+        for result in _results(log):  # recorded checks: their badges are on the pages
+            found.inputs.append(f"{result}:{index.file_digest(result)}")
         for template in _templates(log):
             found.inputs.append(f"{template}:{index.file_digest(template)}")
     cache.release("record")  # every record is looked up: the rows read need not stay
@@ -109,21 +113,32 @@ def _gather_log(log: DecisionLog, index: RecordIndex, multi: bool, found: Gather
     site_dir = log.name if multi else ""
     for entry in index.entries(on_change):
         entry.raw = None  # what is converted is read again by the converter
+        if entry.data is not None and entry.data.is_symlink() \
+                and real_file_inside(entry.data_path, log.dir) is None:
+            found.warnings.append(Problem(
+                "invalid-data", "is not a file inside the decision folder (a symbolic link out of it, or not "
+                "a regular file), so it is not read", str(entry.data_path),
+                fix="replace it with the data file itself"))
+            entry.data = None
         data = index.data_digest(entry)
         found.records.append(Source(DECISION, entry.path, log.dir, make_stem(entry.number, entry.slug), site_dir,
                                     entry.digest, log=log.name, data_path=entry.data_path if data else None,
                                     data_digest=data, record=entry))
-    for path in index.dangling:
-        try:
-            target = os.readlink(path)
-        except OSError:
-            target = "?"
-        found.warnings.append(Problem(
-            "unreadable", f"is a symbolic link to '{target}', which does not exist, so it is not published",
-            str(path), fix="restore the file it points to or remove the link"))
+    found.warnings.extend(unpublishable_records(log.dir))  # dangling links, links out, names not UTF-8
     for path in index.orphans:
         found.warnings.append(Problem("stale-data", "this data file belongs to no decision notebook", str(path),
                                       fix="rename it to match its notebook or delete it"))
+
+
+def _results(log: DecisionLog) -> list[Path]:
+    """The log's recorded check results (`NNNN-slug.confirmation.json`)."""
+    from adrkit.formats.confirmation import RESULT_SUFFIX
+
+    try:
+        with os.scandir(log.dir) as it:
+            return sorted(log.dir / e.name for e in it if e.name.endswith(RESULT_SUFFIX))
+    except OSError:
+        return []
 
 
 def _templates(log: DecisionLog) -> list[Path]:
@@ -174,6 +189,7 @@ def _gather_guides(project: Project, folders: list[Path], index: RecordIndex, fo
         skip = {p.resolve() for p in in_log.record_paths()} if in_log is not None else set()
         try:
             paths = guide_notebooks(folder, skip)
+            found.warnings.extend(unpublishable_records(folder, guides=True))
         except OSError as exc:
             found.warnings.append(Problem("unreadable", f"cannot be listed: {exc.strerror}", str(folder)))
             continue
@@ -195,21 +211,7 @@ def _gather_guides(project: Project, folders: list[Path], index: RecordIndex, fo
 # --- the rest ------------------------------------------------------------------------
 
 def _logo(project: Project, found: Gathered) -> Path | None:
-    config = project.config
-    logo = config.site_logo
-    if not logo:
-        return None
-    if "://" in str(logo) or str(logo).startswith("//"):
-        found.warnings.append(Problem(
-            "config", "site logo must be a file in the project, not a URL (the site loads nothing "
-            "from other hosts)", str(config.path), "site.logo", "save the image beside .adrkit.yaml"))
-        return None
-    path = Path(logo)
-    if not path.is_absolute():
-        path = config.root / path
-    if not path.is_file():
-        found.warnings.append(Problem("config", f"site logo '{logo}' does not exist", str(config.path),
-                                      "site.logo", "fix the path (relative to .adrkit.yaml)"))
-        return None
+    """The configured logo when the site may publish it (`adrkit.publish.files.logo_source`)."""
+    path, problems = logo_source(project.config)
+    found.warnings.extend(problems)
     return path
-

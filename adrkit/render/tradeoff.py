@@ -7,14 +7,27 @@ template. Code comments are `adrkit.render.code_comments`.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from adrkit.core.errors import UsageError
 from adrkit.core.tradeoff import KINDS, Ranking, Tradeoff
+from adrkit.core.tradeoff.analysis import add_up
 from adrkit.core.wording import and_list, fine, num, signed
+from adrkit.render.charts import charts_html
 from adrkit.render.jinja import render
 
-__all__ = ["tradeoff_html", "tradeoff_markdown", "tradeoff_frame", "outcome_sentence"]
+__all__ = ["tradeoff_html", "tradeoff_markdown", "tradeoff_frame", "outcome_sentence", "CHART_CSS"]
+
+# The inline charts' colours follow JupyterLab's theme (light or dark); the editor uses them too.
+CHART_CSS = """
+.adrkit-chart .ac-ink,.adrkit-chart .ac-title{fill:var(--jp-content-font-color1,#1f2328)}
+.adrkit-chart .ac-muted{fill:var(--jp-content-font-color2,#57606a)}
+.adrkit-chart .ac-grid{stroke:var(--jp-border-color2,#d0d7de)}
+.adrkit-chart .ac-axis{stroke:var(--jp-content-font-color2,#57606a)}
+.adrkit-chart .ac-sep{stroke:var(--jp-layout-color0,#fff)}
+.adrkit-chart .ac-win,.adrkit-chart .ac-cap{stroke:var(--jp-content-font-color1,#1f2328)}
+""".strip()
 
 _CSS = """
 .adrkit-tradeoff table{border-collapse:collapse;margin:0.4em 0 1em 0}
@@ -25,7 +38,14 @@ _CSS = """
 .adrkit-tradeoff tr.adrkit-winner th,.adrkit-tradeoff tr.adrkit-winner td{font-weight:700}
 .adrkit-tradeoff .adrkit-note{font-size:0.9em;font-weight:normal}
 .adrkit-tradeoff .adrkit-warning{border-left:4px solid #b26b00;padding-left:0.5em}
-""".strip()
+.adrkit-tradeoff td.adrkit-text{text-align:left}
+.adrkit-tradeoff .adrkit-scroll{overflow-x:auto}
+.adrkit-tradeoff .adrkit-charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr));gap:0.5em 2em}
+.adrkit-tradeoff .adrkit-figure{margin:0.5em 0 1em 0;max-width:46rem}
+.adrkit-tradeoff .adrkit-figure svg{display:block;overflow:visible}
+.adrkit-tradeoff td.adrkit-better{background:#dafbe1;color:#116329}
+.adrkit-tradeoff td.adrkit-worse{background:#ffebe9;color:#a40e26}
+""".strip() + "\n" + CHART_CSS
 
 _PUGH_MARKS = {1: ("+", "better"), 0: ("S", "same"), -1: ("−", "worse")}
 
@@ -44,7 +64,7 @@ def _html_context(t: Tradeoff) -> dict[str, Any]:
         return context
     ranking = t.ranking()
     sens = t.sensitivity()
-    total_w = sum(c.weight for c in t.criteria)
+    total_w = add_up(c.weight for c in t.criteria)
     tied = {n for g in ranking.ties() for n in g}
     rows = []
     for e in ranking:
@@ -92,7 +112,7 @@ def _html_context(t: Tradeoff) -> dict[str, Any]:
                    "share": num(c.weight / total_w * 100, 0)} for c in t.criteria],
         rows=rows, outcome=outcome_sentence(t, ranking), warnings=t.warnings(),
         verdict=sens.verdict, summary=sens.summary, winner=and_list([sens.winner]) if sens.winner else "",
-        flips=flips, pugh=pugh, arguments=arguments)
+        flips=flips, pugh=pugh, arguments=arguments, charts=charts_html(t))
     return context
 
 
@@ -131,9 +151,20 @@ def _md_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def tradeoff_markdown(t: Tradeoff, level: int = 2) -> str:
+def _md_image(charts: dict[str, tuple[str, str]] | None, kind: str) -> list[str]:
+    """The markdown image of chart `kind` (`<base>-<kind>.svg`), if `charts` has it."""
+    for name, (_, alt) in (charts or {}).items():
+        if name.endswith(f"-{kind}.svg"):
+            alt = re.sub(r"([\\\[\]])", r"\\\1", _md_line(alt))
+            return [f"![{alt}]({name})", ""]
+    return []
+
+
+def tradeoff_markdown(t: Tradeoff, level: int = 2, *, charts: dict[str, tuple[str, str]] | None = None) -> str:
     """MADR sections: Considered Options (with a score table), Decision Outcome and
-    Pros and Cons of the Options."""
+    Pros and Cons of the Options. `charts` (from `adrkit.render.charts.chart_files`)
+    adds their images: the totals after the score table, the tornado and the Pugh grid
+    after the sensitivity; the caller writes the files beside the markdown."""
     if not 1 <= level <= 5:
         raise UsageError(f"heading level {level} is out of range", fix="use 1 to 5")
     h, h2 = "#" * level, "#" * (level + 1)
@@ -145,7 +176,7 @@ def tradeoff_markdown(t: Tradeoff, level: int = 2) -> str:
     valid = not t.problems()
     ranking = t.ranking() if valid and t.options and t.criteria else None
     if ranking is not None:
-        total_w = sum(c.weight for c in t.criteria)
+        total_w = add_up(c.weight for c in t.criteria)
         head = ["Option"] + [f"{_md_cell(c.name)} (weight {num(c.weight)}, {num(c.weight / total_w * 100, 0)} %)"
                              for c in t.criteria] + ["Weighted total", "Rank"]
         out.append("| " + " | ".join(head) + " |")
@@ -163,6 +194,7 @@ def tradeoff_markdown(t: Tradeoff, level: int = 2) -> str:
             out.append("| " + " | ".join(cells) + " |")
         out += ["", f"Scores run from {num(t.scale[0])} to {num(t.scale[1])}, higher is better; "
                     "the weighted total uses the weights normalized to sum to 1.", ""]
+        out += _md_image(charts, "totals")
     out += [f"{h} Decision Outcome", ""]
     if t.chosen:
         out.append(f'Chosen option: "{_md_line(t.chosen)}", because {_md_line(t.because) or "..."}')
@@ -174,6 +206,7 @@ def tradeoff_markdown(t: Tradeoff, level: int = 2) -> str:
     if ranking is not None and len(t.options) > 1:
         sens = t.sensitivity()
         out += [f"Sensitivity: {_md_line(sens.summary)}", ""]
+        out += _md_image(charts, "tornado") + _md_image(charts, "pugh")
         for note in t.warnings():
             out += [f"> **Note:** {_md_line(note)}", ""]
     elif not valid:

@@ -37,6 +37,7 @@ from adrkit.formats.notebook import cell_text, load_template
 from adrkit.core.requestflow import Lifecycle
 from adrkit.core.tradeoff import Tradeoff
 from adrkit.render.requestflow import lifecycle_mermaid
+from adrkit.render.charts import chart_files
 from adrkit.render.tradeoff import tradeoff_markdown
 from adrkit.storage.log import DecisionLog, Record
 
@@ -277,7 +278,7 @@ def _body(rec: Record, log: DecisionLog, md_rel: str, sources: dict[str, str], r
     assets: dict[str, bytes] = {}
     counter = [0]
     lifecycle_done = False
-    pending, option_names = _tradeoff_chunks(rec, data, report)  # MADR sections from the trade-off
+    pending, option_names = _tradeoff_chunks(rec, data, report, assets, here)  # MADR sections, chart files
     replaced = {c.key for c in pending if c.key}
     placeholders = _template_texts(rec, log, templates) if replaced else {}
     present = {_cell_key(c) for c in rec.notebook.get("cells", [])[1:] if c.get("cell_type") == "markdown"}
@@ -453,8 +454,10 @@ def _data_of(rec: Record, report: ExportReport) -> dict[str, Any]:
         return {}
 
 
-def _tradeoff_chunks(rec: Record, data: dict[str, Any], report: ExportReport) -> tuple[list[Chunk], list[str]]:
-    """The MADR sections the decision's trade-off writes, and its option names."""
+def _tradeoff_chunks(rec: Record, data: dict[str, Any], report: ExportReport, assets: dict[str, bytes],
+                     here: str) -> tuple[list[Chunk], list[str]]:
+    """The MADR sections the decision's trade-off writes (its charts as SVG files in
+    `assets`), and its option names."""
     tables = (data.get("tradeoffs") or {}) if isinstance(data, dict) else {}
     if not tables:
         return [], []
@@ -464,7 +467,9 @@ def _tradeoff_chunks(rec: Record, data: dict[str, Any], report: ExportReport) ->
                     f"({len(tables) - 1} more in the data file)")
     try:
         tradeoff = Tradeoff.from_dict(tables[name], path=rec.data_path, where=f"tradeoffs.{name}")
-        text = tradeoff_markdown(tradeoff, 2)
+        charts = chart_files(tradeoff, f"{rec.decision.stem}-tradeoff")
+        text = tradeoff_markdown(tradeoff, 2, charts=charts)
+        assets.update((posixpath.join(here, file), svg.encode("utf-8")) for file, (svg, _) in charts.items())
     except AdrkitError as exc:
         report.note(rec.decision.stem, "tradeoff", f"trade-off not exported: {exc}", "warning")
         return [], []
@@ -503,11 +508,8 @@ def _lifecycle_chunks(rec: Record, data: dict[str, Any], here: str, assets: dict
 
 
 def _render(dot: str, stem: str, report: ExportReport) -> str | None:
-    try:
-        from adrkit.render.graphviz import render_svg
-    except ImportError:
-        report.note(stem, "lifecycle", "adrkit.render is not available; no SVG, the Mermaid block only")
-        return None
+    from adrkit.render.graphviz import render_svg
+
     result = render_svg(dot)
     if result.svg is None:
         report.note(stem, "lifecycle", f"no SVG: {result.note}; the Mermaid block only", "warning")

@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from adrkit.formats.datafile import parse_data
 from adrkit.core.errors import AdrkitError
 from adrkit.core.status_rules import REVERSE_RELS
-from adrkit.core.decision import STATUSES, parse_filename
+from adrkit.core.decision import STATUSES, TEMPLATE_KEY, parse_filename, real_date
 from adrkit.formats.notebook import load_template
 from adrkit.storage.config import LOG_NAME
 from adrkit.storage.log import DecisionLog, Record
@@ -37,7 +37,7 @@ class Finding:
     message: str
     fix: str
     code: str
-    severity: str = "error"
+    severity: str = "error"  # "error" and "warning" fail the check; "info" is a notice
 
     def line(self) -> str:
         return f"{self.path}: {self.field}: {self.message}; {self.fix} [{self.code}]"
@@ -81,9 +81,23 @@ def check_status(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
                           "successor-but-not-superseded")
 
 
+def check_dates(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    """A date that is not on the calendar (`2026-02-30`) is never published as a date."""
+    for rec in records:
+        d = rec.decision
+        if d.date and real_date(d.date) is None:
+            yield Finding(_name(rec), "date", f"'{d.date}' is not a date of the calendar",
+                          "write it as YYYY-MM-DD, e.g. 2026-02-28", "bad-date")
+        for i, change in enumerate(d.status_history, start=1):
+            if change.date and real_date(change.date) is None:
+                yield Finding(_name(rec), f"status-history ({i})", f"'{change.date}' is not a date of the calendar",
+                              "write it as YYYY-MM-DD, e.g. 2026-02-28", "bad-date")
+
+
 def check_references(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     by_stem = {r.decision.stem: r for r in records}
     others: dict[str, set[str]] = getattr(log, "others", None) or {}
+    unreadable = _unreadable_stems(log)  # reported as unreadable (or a merge conflict), not as missing
     for rec in records:
         d = rec.decision
         refs = [("supersedes", t) for t in d.supersedes] + [("superseded-by", t) for t in d.superseded_by]
@@ -98,7 +112,7 @@ def check_references(records: list[Record], log: DecisionLog) -> Iterable[Findin
                                   f"fix the reference (run 'adrkit list --log {name}')", "dangling-link")
             elif _elsewhere(target, getattr(log, "log", log)):
                 continue  # a decision of another site (`adrkit build --include` checks it)
-            elif target not in by_stem:
+            elif target not in by_stem and target not in unreadable:
                 yield Finding(_name(rec), field, f"'{target}' is not a decision in {log.dir.name}/",
                               "fix the target's file stem or remove the entry", "dangling-link")
 
@@ -190,13 +204,30 @@ def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]
                 cache[name] = exc
         template = cache[name]
         if isinstance(template, AdrkitError):
-            yield Finding(_name(rec), "template", f"template '{name}' is not available",
-                          "add it to templates/ or change 'template'", "unknown-template")
+            yield Finding(_name(rec), TEMPLATE_KEY, f"template '{name}' is not available",
+                          f"add it to templates/ or change '{TEMPLATE_KEY}'", "unknown-template")
             continue
         for section in template.missing_sections(rec.sections):  # type: ignore[union-attr]
             yield Finding(_name(rec), "sections", f"missing required section '{section.heading}'",
                           f"add a markdown cell starting '{'#' * section.level} {section.heading}'",
                           "missing-section")
+
+
+def check_placeholders(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
+    """Template text nobody replaced (drafts aside): the site leaves it out, so say so
+    (a notice: it does not fail the check). The record index keeps, per record, the
+    headings of the cells whose template paragraphs are still there."""
+    for rec in records:
+        if rec.decision.status == "draft":
+            continue
+        sections = rec.placeholders  # type: ignore[attr-defined]
+        if sections:
+            shown = ", ".join(f"'{s}'" for s in sections[:4]) + (f" and {len(sections) - 4} more"
+                                                                 if len(sections) > 4 else "")
+            yield Finding(_name(rec), "template text",
+                          f"{len(sections)} section(s) still hold the template's text ({shown})",
+                          "write your own text there or delete it (the site leaves it out)",
+                          "placeholder-text", "info")
 
 
 def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
@@ -211,8 +242,14 @@ def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iter
                           "'note: ...'", "front-matter-comment", "warning")
 
 
+def _unreadable_stems(log: DecisionLog) -> set[str]:
+    """Stems of the record files that exist but did not read (a notebook a git merge
+    left with conflict markers, say); lint reports them once, as unreadable."""
+    return set(getattr(log, "unreadable", ()))
+
+
 def check_data_files(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
-    stems = {r.decision.stem for r in records}
+    stems = {r.decision.stem for r in records} | _unreadable_stems(log)
     for path in _files(log.dir, ".yaml"):
         if not parse_filename(path.name):
             continue
@@ -255,17 +292,13 @@ def _data_findings(path: Path, index: RecordIndex | None) -> list[Finding]:
 
 
 def _validate_tables(path: Path, data: dict) -> Iterable[Finding]:
-    validators: list[tuple[str, Callable[[dict], object]]] = []
-    try:
-        from adrkit.core.tradeoff import Tradeoff
-        validators.append(("tradeoffs", lambda d: Tradeoff.from_dict(d).validate()))
-    except ImportError:
-        pass
-    try:
-        from adrkit.core.requestflow import Lifecycle
-        validators.append(("lifecycles", lambda d: Lifecycle.from_dict(d).validate()))
-    except ImportError:
-        pass
+    from adrkit.core.requestflow import Lifecycle
+    from adrkit.core.tradeoff import Tradeoff
+
+    validators: list[tuple[str, Callable[[dict], object]]] = [
+        ("tradeoffs", lambda d: Tradeoff.from_dict(d).validate()),
+        ("lifecycles", lambda d: Lifecycle.from_dict(d).validate()),
+    ]
     for kind, validate in validators:
         for name, table in (data.get(kind) or {}).items():
             if not isinstance(table, dict):
@@ -282,8 +315,8 @@ def _validate_tables(path: Path, data: dict) -> Iterable[Finding]:
                               "fix the data or remove the table", "bad-data")
 
 
-CHECKS = (check_duplicate_numbers, check_status, check_references, check_two_sided,
-          check_cycles, check_sections, check_front_matter_comments, check_data_files)
+CHECKS = (check_duplicate_numbers, check_status, check_dates, check_references, check_two_sided,
+          check_cycles, check_sections, check_placeholders, check_front_matter_comments, check_data_files)
 
 
 def _files(folder: Path, suffix: str) -> list[Path]:
@@ -299,6 +332,7 @@ class _Scope:
 
     def __init__(self, log: DecisionLog, index: RecordIndex, others: dict[str, set[str]]):
         self.log, self.dir, self.index, self.others = log, log.dir, index, others
+        self.unreadable: set[str] = set()  # stems of the records that did not read
         self.config = log.config
 
 
@@ -319,8 +353,10 @@ def _lint(scope: _Scope) -> list[Finding]:
     log = scope.log
     entries = scope.index.entries()
     records = [e for e in entries if e.decision is not None]
+    scope.unreadable = {e.path.stem for e in entries if e.error is not None}
     findings = [Finding(e.path.name, e.error.where or "file", e.error.message, e.error.fix or "fix the file",
-                        "unreadable") for e in entries if e.error is not None]
+                        "merge-conflict" if type(e.error).__name__ == "ConflictMarkers" else "unreadable")
+                for e in entries if e.error is not None]
     for path in _files(log.dir, ".ipynb"):
         if path.is_dir():
             findings.append(Finding(path.name, "file", "is a folder named like a notebook",

@@ -1,5 +1,7 @@
 """The project's settings, `.adrkit.yaml`: where the decisions are, the default
-template, and how the site looks.
+template, and how the site looks (`site:` title, logo, out, guides, include, and
+`max_output_size`, the largest notebook output the site publishes: a number of bytes
+or a size such as `5 MB`, `512 KiB`; default 5 MB).
 
 A project keeps one decision log (`decisions: decisions`) or several (`logs:`, each
 with a name: the packages of a monorepo, or other repositories checked out beside),
@@ -48,6 +50,12 @@ class LogSpec:
     title: str = ""
 
 
+DEFAULT_MAX_OUTPUT = 5_000_000
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2,
+          "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", re.I)
+
+
 @dataclass
 class Config:
     """What `.adrkit.yaml` says: where the decisions are and how the site looks."""
@@ -61,6 +69,7 @@ class Config:
     site_guides: list[str] = field(default_factory=list)
     site_include: list[str] = field(default_factory=list)
     logs: list[LogSpec] = field(default_factory=list)  # as written; empty: one log, `decisions`
+    site_max_output: int = DEFAULT_MAX_OUTPUT
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -107,6 +116,7 @@ class Config:
                    site_logo=site.get("logo"), site_out=str(site.get("out") or "site"),
                    site_guides=_guides(site.get("guides"), path),
                    site_include=_includes(site.get("include"), path), logs=logs,
+                   site_max_output=_size(site.get("max_output_size"), path),
                    extra={k: v for k, v in data.items() if k not in known})
 
     def dump(self) -> str:
@@ -121,6 +131,8 @@ class Config:
         if self.logs:
             data["logs"] = {spec.name: ({"path": spec.folder, "title": spec.title} if spec.title
                                         else spec.folder) for spec in self.logs}
+        if self.site_max_output != DEFAULT_MAX_OUTPUT:
+            data["site"]["max_output_size"] = self.site_max_output
         data.update(self.extra)
         return "# adrkit decision log settings\n" + yamlio.dump(data)
 
@@ -213,6 +225,19 @@ def _includes(value: Any, path: Path) -> list[str]:
         raise FormatError("'site.include' must be a list of decisions.json paths or URLs", path=path,
                           where="site.include", fix="write 'include:' then indented '- ../other/site/decisions.json' lines")
     return [v.strip() for v in value]
+
+
+def _size(value: Any, path: Path) -> int:
+    """`site.max_output_size`: bytes, as a number or a size with a unit (`5 MB`)."""
+    if value is None:
+        return DEFAULT_MAX_OUTPUT
+    match = _SIZE.match(str(value)) if not isinstance(value, bool) else None
+    unit = match.group(2).lower() if match else ""
+    if not match or unit not in _UNITS or float(match.group(1)) * _UNITS[unit] < 1:
+        raise FormatError(f"'site.max_output_size: {value}' is not a size", path=path,
+                          where="site.max_output_size",
+                          fix="give a number of bytes or a size such as '5 MB' or '512 KiB'")
+    return int(float(match.group(1)) * _UNITS[unit])
 
 
 def find_config(start: Path) -> Config | None:

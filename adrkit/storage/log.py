@@ -4,31 +4,51 @@ new records, and save one or several records atomically.
 A project records where its decisions live in `.adrkit.yaml` at its root
 (`adrkit.storage.config`); commands find it by walking up from the working folder,
 as git finds `.git`.
+
+Each record remembers the SHA-256 of the bytes it was read from, and saving checks
+that the file still holds them (compare-and-swap), so a change another program made
+in between is reported, never overwritten. Writers hold the log's lock
+(`DecisionLog.lock`); `DecisionLog.recover` finishes or undoes what a killed command
+left, and is what every command runs first.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
-from adrkit.core.decision import Decision, make_stem, parse_filename
+from adrkit.core.decision import Decision, make_stem, parse_filename, slug_budget
 from adrkit.core.errors import AdrkitError, ConflictError, FormatError, NotFoundError, UsageError
-from adrkit.formats.notebook import cell_text, dumps_notebook, read_decision, sections_of, set_front_matter
-from adrkit.storage.atomic import create_new, write_all, write_atomic
+from adrkit.formats.notebook import (cell_text, decision_from_notebook, dumps_notebook, loads_notebook,
+                                     sections_of, set_front_matter)
+from adrkit.storage.atomic import create_new, name_max, write_all, write_atomic
 from adrkit.storage.config import CONFIG_NAME, DEFAULT_DIR, Config, default_log_name, find_config
+from adrkit.storage.paths import real_file_inside
 
-__all__ = ["Record", "DecisionLog", "find_log", "init_log"]
+__all__ = ["Record", "DecisionLog", "ConflictMarkers", "refuse_conflict_markers", "find_log", "init_log",
+           "ignore_generated"]
+
+_MARKERS = re.compile(rb"^(<{7}|>{7})(?: |$)", re.MULTILINE)
+
+
+class ConflictMarkers(FormatError):
+    """A notebook holding the conflict markers of an unfinished git merge."""
+
 
 @dataclass
 class Record:
-    """A decision as stored: its notebook path, the parsed decision and the notebook."""
+    """A decision as stored: its notebook path, the parsed decision and the notebook,
+    and the SHA-256 of the bytes read (None for a record not yet written)."""
 
     path: Path
     decision: Decision
     notebook: dict[str, Any]
+    digest: str | None = None
 
     @property
     def data_path(self) -> Path:
@@ -42,6 +62,15 @@ class Record:
     @property
     def front_matter_text(self) -> str:
         return cell_text(self.notebook["cells"][0]) if self.notebook.get("cells") else ""
+
+
+def _utf8(name: str) -> bool:
+    """False for a file name that is not UTF-8 (its bytes come back as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class DecisionLog:
@@ -66,11 +95,14 @@ class DecisionLog:
 
     # --- discovery ----------------------------------------------------------------
     def record_paths(self) -> list[Path]:
-        """Every `NNNN-slug.ipynb` in the log, in number then name order."""
+        """Every `NNNN-slug.ipynb` in the log, in number then name order; a symbolic
+        link to a file outside the log is not a record of it (`real_file_inside`), nor
+        is a file whose name is not UTF-8 (the build warns about both)."""
         found = []
         with os.scandir(self.dir) as it:
             for entry in it:
-                if entry.name.endswith(".ipynb") and entry.is_file():
+                if entry.name.endswith(".ipynb") and _utf8(entry.name) and entry.is_file() \
+                        and (not entry.is_symlink() or real_file_inside(Path(entry.path), self.dir)):
                     parsed = parse_filename(entry.name)
                     if parsed:
                         found.append((parsed[0], entry.name))
@@ -79,13 +111,21 @@ class DecisionLog:
     def read(self, path: Path) -> Record:
         number, slug = parse_filename(path.name)  # type: ignore[misc]
         try:
-            decision, nb = read_decision(path, number=number, slug=slug)
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFoundError("no such file", path=path)
+        except IsADirectoryError:
+            raise FormatError("is a folder, not a notebook", path=path, fix="move it out of the log")
+        try:
+            nb = loads_notebook(raw, path=path)
+            decision = decision_from_notebook(nb, number=number, slug=slug, path=path)
+        except FormatError:
+            refuse_conflict_markers(path, raw)
+            raise
         except (TypeError, AttributeError, ValueError) as exc:
             raise FormatError(f"has an unexpected shape ({exc})", path=path,
                               fix="repair it in JupyterLab or restore it from version control")
-        except IsADirectoryError:
-            raise FormatError("is a folder, not a notebook", path=path, fix="move it out of the log")
-        return Record(path, decision, nb)
+        return Record(path, decision, nb, hashlib.sha256(raw).hexdigest())
 
     def load_all(self) -> tuple[list[Record], list[AdrkitError]]:
         """All records that read cleanly, and an error for each one that does not."""
@@ -125,6 +165,7 @@ class DecisionLog:
                 needle = name.lower()
                 hits = [r for r in records if needle in r.decision.slug.lower()]
         if not hits:
+            self._refuse_outside_link(name)
             raise NotFoundError(f"no decision matches '{ref}'", path=self.dir,
                                 fix="run 'adrkit list' to see numbers and slugs")
         if len(hits) > 1:
@@ -132,6 +173,21 @@ class DecisionLog:
             raise UsageError(f"'{ref}' matches {len(hits)} decisions: {names}",
                              fix="give the full file name or a longer part of the slug")
         return hits[0]
+
+    def _refuse_outside_link(self, name: str) -> None:
+        """A reference that names a notebook linked in from outside the log gets an
+        error naming that link, rather than 'no decision matches'."""
+        with os.scandir(self.dir) as it:
+            for entry in it:
+                parsed = parse_filename(entry.name) if entry.name.endswith(".ipynb") else None
+                if not parsed or not entry.is_symlink() or real_file_inside(Path(entry.path), self.dir):
+                    continue
+                number, slug = parsed
+                if (name.isdigit() and int(name) == number) or name == Path(entry.name).stem \
+                        or (not name.isdigit() and name.lower() in slug.lower()):
+                    raise FormatError("is a symbolic link to a file outside the decision log; adrkit reads, "
+                                      "changes and deletes no file through it", path=Path(entry.path),
+                                      fix="copy the notebook into the log instead of linking it")
 
     def _records_for(self, ref: str) -> list[Record]:
         """Read only the files a reference can match (the others may even be broken)."""
@@ -151,18 +207,69 @@ class DecisionLog:
     def path_for(self, number: int, slug: str) -> Path:
         return self.dir / f"{make_stem(number, slug)}.ipynb"
 
+    def slug_bytes(self) -> int:
+        """How many bytes of UTF-8 a slug may have here: the file system's name limit
+        less the number, the '.ipynb' and the temporary-file affixes."""
+        return slug_budget(name_max(self.dir if self.dir.is_dir() else self.dir.parent))
+
+    # --- locking and recovery -------------------------------------------------------
+    @contextmanager
+    def lock(self, *, timeout: float | None = None,
+             notify: Callable[[str], None] | None = None) -> Iterator[Path]:
+        """Hold the log's lock (see `adrkit.storage.lock`); re-entrant."""
+        from adrkit.storage.lock import log_lock
+
+        with log_lock(self.dir, timeout=timeout, notify=notify) as folder:
+            yield folder
+
+    def recover(self, *, notify: Callable[[str], None] | None = None, timeout: float | None = None) -> None:
+        """Finish or undo a change a killed command left, and remove its leftovers
+        (temporary files, the staging folders of a killed site build). Waits for a
+        writer that is still at work. On a log that cannot be written, says what is
+        pending instead."""
+        from adrkit.storage import journal, leftovers
+
+        site = self.config.root / self.config.site_out
+        left = (f".{site.name}.building-",) + ((f".{site.name}.old-",) if site.is_dir() else ())
+        leftovers.sweep_folders(site.parent, left)
+        if not journal.pending(self.dir):
+            return
+        try:
+            with self.lock(timeout=timeout, notify=notify):
+                pass
+        except OSError as exc:  # a read-only log: report, do not fail a reader
+            if notify is not None and os.path.lexists(self.dir / journal.JOURNAL_NAME):
+                notify(f"{self.dir}: an interrupted change is pending and cannot be finished here "
+                       f"({exc.strerror or exc}); what is shown may be half-changed: make the folder "
+                       "writable and run any adrkit command")
+
     # --- writing ------------------------------------------------------------------
     def create(self, path: Path, notebook: dict[str, Any]) -> None:
         """Write a new record; never replaces a file that exists."""
-        create_new(path, dumps_notebook(notebook))
+        with self.lock():
+            create_new(path, dumps_notebook(notebook))
 
     def save_many(self, records: Iterable[Record], *, renames: Iterable[tuple[Path, Path]] = ()) -> None:
-        """Write every record's front matter back, all or nothing."""
-        changes = {}
+        """Write every record's front matter back, all or nothing, each only if its
+        file still holds what was read (a record never written must not exist yet)."""
+        changes, expect = {}, {}
         for rec in records:
             set_front_matter(rec.notebook, rec.decision)
             changes[rec.path] = dumps_notebook(rec.notebook)
-        write_all(changes, renames)
+            expect[rec.path] = rec.digest
+        with self.lock():
+            write_all(changes, renames, expect=expect, root=self.dir)
+
+
+def refuse_conflict_markers(path: Path, raw: bytes) -> None:
+    """A notebook that does not parse because a git merge left its markers in it is
+    reported as that, with the line of the first marker."""
+    found = _MARKERS.search(raw)
+    if found and re.search(rb"^={7}$", raw, re.MULTILINE):
+        line = raw.count(b"\n", 0, found.start()) + 1
+        raise ConflictMarkers("holds the conflict markers of an unfinished git merge", path=path,
+                              where=f"line {line}",
+                              fix="resolve the conflict (keep one side or merge both), then 'git add' it")
 
 
 def find_log(explicit: str | Path | None = None, start: Path | None = None) -> DecisionLog:
@@ -219,4 +326,26 @@ def init_log(root: Path, directory: str = DEFAULT_DIR) -> tuple[DecisionLog, boo
     target.mkdir(parents=True, exist_ok=True)
     config = Config(root=root, decisions=rel.as_posix())
     write_atomic(config_path, config.dump())
+    ignore_generated(root, config)
     return DecisionLog(target, config), True
+
+
+GENERATED = (".adrkit-cache/",)
+
+
+def ignore_generated(root: Path, config: Config) -> bool:
+    """Write `.gitignore` lines for what adrkit generates (the site, the build cache),
+    adding to a `.gitignore` that exists and keeping its lines; True when it changed."""
+    path = root / ".gitignore"
+    wanted = [f"/{config.site_out.strip('/')}/", *GENERATED]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    have = {line.strip() for line in text.splitlines()}
+    missing = [line for line in wanted if line not in have and line.strip("/") not in have]
+    if not missing:
+        return False
+    block = "# generated by adrkit: the published site and the build cache\n" + "\n".join(missing) + "\n"
+    write_atomic(path, text + ("\n" if text and not text.endswith("\n") else "") + block)
+    return True

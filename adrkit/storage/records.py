@@ -18,6 +18,7 @@ links. Any other file (a guide, a template) can be hashed the same way (`file_di
 """
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -63,7 +64,7 @@ class RecordEntry:
     and `front_matter_text` are parsed from the kept facts on first use."""
 
     __slots__ = ("path", "number", "slug", "digest", "raw", "data", "_facts", "_unread", "_index", "_st",
-                 "_decision", "_error", "_sections", "_text")
+                 "_decision", "_error", "_sections", "_text", "_placeholders", "_checks")
 
     def __init__(self, path: Path, number: int, slug: str):
         self.path, self.number, self.slug = path, number, slug
@@ -78,6 +79,8 @@ class RecordEntry:
         self._error: AdrkitError | None = None
         self._sections = ""  # one "key\theading" a line: a log holds thousands of records
         self._text = ""
+        self._placeholders = ""  # headings of the cells still holding template text, one a line
+        self._checks = True  # whether its notebook mentions the `confirmation` tag (True until read)
 
     @property
     def data_path(self) -> Path:
@@ -106,6 +109,19 @@ class RecordEntry:
         """(template key, heading) of each section heading."""
         self._load()
         return [tuple(line.split("\t", 1)) for line in self._sections.splitlines()]  # type: ignore[misc]
+
+    @property
+    def placeholders(self) -> list[str]:
+        """The headings of the cells that still hold their template's text (as marked
+        when the record was made; authoring hints aside)."""
+        self._load()
+        return self._placeholders.splitlines()
+
+    @property
+    def has_checks(self) -> bool:
+        """Whether the notebook mentions the `confirmation` cell tag (a check may be there)."""
+        self._load()
+        return self._checks
 
     @property
     def front_matter_text(self) -> str:
@@ -143,11 +159,12 @@ class RecordIndex:
         converting them meanwhile)."""
         found, data, dangling = [], {}, []
         folder = os.path.abspath(self.log.dir)
+        base = self.log.dir
         with os.scandir(folder) as it:
             for item in it:
                 name = item.name
                 if name.endswith(".ipynb") and (parsed := parse_filename(name)):
-                    if item.is_file():
+                    if item.is_file() and _utf8(name) and _inside(item, base):
                         found.append((parsed[0], name, parsed[1], item))
                     elif item.is_symlink() and not os.path.exists(item.path):
                         dangling.append(name)
@@ -155,7 +172,6 @@ class RecordIndex:
                     data[name[:-5]] = item
         found.sort(key=lambda f: (f[0], f[1]))
         out = []
-        base = self.log.dir
         with no_gc():
             seen = []
             for number, name, slug, item in found:
@@ -293,12 +309,21 @@ class RecordIndex:
 
 def _read(entry: RecordEntry, raw: bytes) -> dict[str, Any]:
     """Parse the notebook into `entry`; returns the facts to keep."""
+    from adrkit.storage.log import refuse_conflict_markers
+
     try:
-        nb = loads_notebook(raw, path=entry.path)
+        try:
+            nb = loads_notebook(raw, path=entry.path)
+        except FormatError:
+            refuse_conflict_markers(entry.path, raw)  # a git merge's markers, named as such
+            raise
         text = cell_text(front_matter_cell(nb, path=entry.path))
         entry._text = text
         sections = [(s.key, s.heading) for s in sections_of(nb)]
         entry._sections = _lines(sections)
+        placeholders = _placeholder_headings(nb)
+        entry._checks = _CONFIRMATION in raw
+        entry._placeholders = "\n".join(placeholders)
         data = parse_front_matter(text, path=entry.path)
         entry._decision = Decision.from_front_matter(data, number=entry.number, slug=entry.slug, path=entry.path)
     except AdrkitError as exc:
@@ -309,10 +334,43 @@ def _read(entry: RecordEntry, raw: bytes) -> dict[str, Any]:
                             fix="repair it in JupyterLab or restore it from version control")
         entry._error = error
         return {"error": ["FormatError", error.message, None, error.fix]}
-    facts: dict[str, Any] = {"text": text, "sections": sections}
+    facts: dict[str, Any] = {"text": text, "sections": sections, "placeholders": placeholders,
+                             "checks": entry._checks}
     if _json_exact(data):
         facts["front"] = data
     return facts
+
+
+_CONFIRMATION = b'"confirmation"'  # the cell tag, as the notebook's JSON holds it
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _inside(item: os.DirEntry[str], folder: Path) -> bool:
+    """A file of the log, not a symbolic link out of it (the same rule as
+    `DecisionLog.record_paths`): a notebook or data file elsewhere is never read."""
+    if not item.is_symlink():
+        return True
+    from adrkit.storage.paths import real_file_inside
+
+    return real_file_inside(Path(item.path), folder) is not None
+
+
+def _placeholder_headings(nb: dict[str, Any]) -> list[str]:
+    from adrkit.formats.celltags import HINT, tags_of
+    from adrkit.formats.notebook import placeholder_paragraphs
+
+    out = []
+    for cell in (nb.get("cells") or [])[1:]:
+        if isinstance(cell, dict) and HINT not in tags_of(cell) and placeholder_paragraphs(cell):
+            out.append(" ".join(cell_text(cell).split("\n", 1)[0].lstrip("# ").split()) or "text")
+    return out
 
 
 def _lines(sections: Any) -> str:
@@ -332,11 +390,13 @@ def _restore(entry: RecordEntry, text: str) -> bool:
         facts = json.loads(text)
         if "error" in facts:
             kind, message, where, fix = facts["error"]
-            cls = _ERRORS.get(kind, FormatError)
+            cls = _error_classes().get(kind, FormatError)
             entry._error = cls(message, path=entry.path, where=where, fix=fix)
             return True
         entry._text = facts["text"]
         entry._sections = _lines((str(k), str(h)) for k, h in facts["sections"])
+        entry._placeholders = "\n".join(str(h) for h in facts.get("placeholders") or [])
+        entry._checks = bool(facts.get("checks", True))
         data = facts["front"] if "front" in facts else parse_front_matter(entry._text, path=entry.path)
         entry._decision = Decision.from_front_matter(data, number=entry.number, slug=entry.slug, path=entry.path)
         return True
@@ -348,10 +408,12 @@ def _restore(entry: RecordEntry, text: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=1)
 def _error_classes() -> dict[str, type[AdrkitError]]:
     from adrkit.core import errors
 
-    return {name: getattr(errors, name) for name in errors.__all__}
+    from adrkit.storage.log import ConflictMarkers
+
+    return {name: getattr(errors, name) for name in errors.__all__} | {"ConflictMarkers": ConflictMarkers}
 
 
-_ERRORS = _error_classes()

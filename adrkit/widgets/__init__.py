@@ -1,8 +1,13 @@
 """Editing widgets (ipywidgets 8) over the core models.
 
-Each widget is a thin view over a core object and persists every edit to the
-decision's data file (see `adrkit.datafile`). Importing this package imports
-ipywidgets; nothing else in adrkit imports it.
+Each editor is a thin view over a core object and persists every edit to the
+decision's data file through its own `adrkit.storage.datafile.DataFile` (see
+`adrkit.widgets.editor` for saving, merging and conflicts). The modules: `editor` (what
+the editors share), `tradeoff` and `lifecycle` (the two editors), `charts` (the small
+charts in the trade-off editor), `style` (light and dark), `watch` (noticing changes on
+disk), `saved` (what an editor leaves in a saved notebook), `locate` (finding the data
+file) and `display` (how models show in IPython). Importing `tradeoff` or `lifecycle`
+imports ipywidgets; nothing outside this package imports it.
 """
 from __future__ import annotations
 

@@ -12,6 +12,11 @@
   per option and criterion;
 - criteria weights from pairwise comparisons (AHP), with Saaty's consistency ratio.
 
+Sums add their terms one by one, left to right (`add_up`), not with the compensated
+`sum()` of Python 3.12 and later: a table then ranks to the same last digit on every
+Python version and in the published site's what-if script, which computes the same
+numbers in the browser.
+
 Pure (standard library only). The functions take a `Tradeoff` and are also its
 methods (`t.ranking()`, `t.sensitivity()`, ...).
 """
@@ -30,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FRAGILE_PERCENT", "SENSITIVE_PERCENT", "CONSISTENCY_LIMIT",
     "RankedOption", "Ranking", "PughRow", "Pugh", "Flip", "WeightSensitivity", "Sensitivity",
-    "AhpResult", "totals", "ranking", "pugh", "sensitivity", "ahp", "ahp_weights",
+    "AhpResult", "totals", "ranking", "pugh", "sensitivity", "ahp", "ahp_weights", "add_up", "tolerance",
 ]
 
 FRAGILE_PERCENT = 10.0     # a weight change this small (or smaller) flips it: fragile
@@ -261,6 +266,14 @@ class AhpResult:
 
 # --- computations ----------------------------------------------------------------------------
 
+def add_up(values: Iterable[float]) -> float:
+    """The sum of `values`, added one by one from the left (see the module docstring)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
 
 def tolerance(scale: tuple[float, float]) -> float:
     """How close two totals must be to count as a tie on this scale."""
@@ -298,7 +311,7 @@ def pugh(t: "Tradeoff", baseline: str | None = None) -> Pugh:
             diff = o.scores[c.name] - base.scores[c.name]
             marks[c.name] = (diff > 0) - (diff < 0)
         values = list(marks.values())
-        weighted = sum(c.weight * marks[c.name] for c in t.criteria)
+        weighted = add_up(c.weight * marks[c.name] for c in t.criteria)
         rows.append(PughRow(o.name, marks, values.count(1), values.count(0), values.count(-1),
                             weighted))
     return Pugh(base.name, tuple(t.criterion_names), tuple(rows))
@@ -313,8 +326,8 @@ def sensitivity(t: "Tradeoff") -> Sensitivity:
     if not t.criteria or len(t.options) < 2:
         return Sensitivity(None, (), None, 0.0, (), "incomplete",
                            "Add at least two options and one criterion to rank them.")
-    total_w = sum(weights)
-    sums = [sum(w * s for w, s in zip(weights, row)) for row in rows]
+    total_w = add_up(weights)
+    sums = [add_up(w * s for w, s in zip(weights, row)) for row in rows]
     ranking = _rank(names, [a / total_w for a in sums], tolerance(t.scale))
     if ranking.tied:
         tied = tuple(ranking.winners)
@@ -359,10 +372,10 @@ def ahp(t: "Tradeoff") -> AhpResult:
 
 
 def _totals(weights: list[float], rows: list[list[float]]) -> list[float]:
-    total_w = sum(weights)
+    total_w = add_up(weights)
     if not weights or total_w <= 0:
         return [0.0 for _ in rows]
-    return [sum(w * s for w, s in zip(weights, row)) / total_w for row in rows]
+    return [add_up(w * s for w, s in zip(weights, row)) / total_w for row in rows]
 
 
 def _rank(names: list[str], totals: list[float], tol: float) -> Ranking:

@@ -15,6 +15,9 @@
   var status = document.getElementById("status");
   var log = document.getElementById("log");
   var tag = document.getElementById("tag");
+  // Further filters (e.g. by check state): each <select data-filter="NAME"> keeps the rows
+  // whose data-NAME equals its value; its name is kept in the URL like status and tag.
+  var more = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var count = document.getElementById("count");
   var empty = document.getElementById("no-results");
   var guideSection = document.getElementById("guide-results");
@@ -65,7 +68,10 @@
     rows.forEach(function (row) {
       var ok = (!wantLog || row.getAttribute("data-log") === wantLog) &&
                (!wantStatus || row.getAttribute("data-status") === wantStatus) &&
-               (!wantTag || row._tags.indexOf(wantTag) >= 0);
+               (!wantTag || row._tags.indexOf(wantTag) >= 0) &&
+               more.every(function (select) {
+                 return !select.value || row.getAttribute("data-" + select.getAttribute("data-filter")) === select.value;
+               });
       if (ok) {
         ok = words.every(function (w) { return row._head.indexOf(w) >= 0 || row._body.indexOf(w) >= 0; });
       }
@@ -80,7 +86,8 @@
     empty.hidden = shown > 0;
     var guidesShown = 0;
     guides.forEach(function (item) {
-      var ok = words.length > 0 && !wantStatus && !wantTag && !wantLog && words.every(function (w) {
+      var ok = words.length > 0 && !wantStatus && !wantTag && !wantLog && more.every(function (s) { return !s.value; }) &&
+        words.every(function (w) {
         return item._head.indexOf(w) >= 0 || item._body.indexOf(w) >= 0;
       });
       item.hidden = !ok;
@@ -100,6 +107,9 @@
     if (log && log.value) { params.push("log=" + encodeURIComponent(log.value)); }
     if (status.value) { params.push("status=" + encodeURIComponent(status.value)); }
     if (tag.value) { params.push("tag=" + encodeURIComponent(tag.value)); }
+    more.forEach(function (select) {
+      if (select.value) { params.push(encodeURIComponent(select.name) + "=" + encodeURIComponent(select.value)); }
+    });
     var search = params.length ? "?" + params.join("&") : "";
     if (search === window.location.search) { return; }
     try { window.history.replaceState(null, "", search || window.location.pathname); } catch (e) { /* file:// may refuse */ }
@@ -134,11 +144,13 @@
   status.addEventListener("change", apply);
   if (log) { log.addEventListener("change", apply); }
   tag.addEventListener("change", apply);
+  more.forEach(function (select) { select.addEventListener("change", apply); });
 
   var params = new URLSearchParams(window.location.search);
   q.value = params.get("q") || "";
   if (log) { setSelect(log, params.get("log") || ""); }
   setSelect(status, params.get("status") || "");
   setSelect(tag, params.get("tag") || "");
+  more.forEach(function (select) { setSelect(select, params.get(select.name) || ""); });
   apply();
 }());

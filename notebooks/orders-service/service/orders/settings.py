@@ -1,0 +1,7 @@
+import os
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql:///orders")
+PAYMENT_TIMEOUT_S = 2.0
+PAYMENT_ATTEMPTS = 3
+BREAKER_FAILURES = 3
+BREAKER_OPEN_S = 30

@@ -54,9 +54,11 @@ def adrkit(root: Path, *args: str, check: bool = True) -> subprocess.CompletedPr
 
 
 def state(root: Path) -> dict[str, object]:
-    """Every file (bytes), link (target) and folder under root."""
+    """Every file (bytes), link (target) and folder under root; the cache of what the
+    commands learned of the files (`.adrkit-cache`, safe to delete) aside."""
     out: dict[str, object] = {}
     for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".adrkit-cache"]
         for name in dirs + files:
             path = Path(folder) / name
             rel = str(path.relative_to(root))

@@ -397,5 +397,5 @@ def test_nygard_link_text_escapes_brackets_in_titles(tmp_path, cli):
     assert f"Supersedes [1. Use \\[x\\](y) \\\\ z]({old_name})" in new
     from adrkit.formats.markdown import iter_links
     status = new.split("## Status", 1)[1].split("## ", 1)[0]
-    assert [href for _, _, href in iter_links(status)] == [old_name]
+    assert [link.href for link in iter_links(status)] == [old_name]
     assert next(out.glob("0001-*.md")).read_text(encoding="utf-8").startswith("# 1. Use [x](y) \\ z\n")

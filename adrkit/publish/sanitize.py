@@ -12,8 +12,9 @@ policy, URLs are checked and rewritten per element:
 - any other relative link or image (`img/diagram.png`) is recorded as a file to copy
   into the site and rewritten to `files/...`;
 - an image without alt text gets one saying so;
-- in-page anchors follow the `nb-` prefix given to every id from a notebook, so notebook
-  ids never collide with the page's own.
+- headings get the ids GitHub gives them (`anchors`), so `#heading-anchors` written for
+  GitHub work; other ids from a notebook get the `nb-` prefix, so they never collide
+  with the page's own, and in-page anchors follow.
 
 A guide's page lives one folder down (`guides/`), so a guide is cleaned with
 `guide_log`, the decision folder as seen from the guide's folder: a link to a notebook
@@ -32,6 +33,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
+
+from adrkit.publish.anchors import HeadingIds
 
 __all__ = ["Sanitizer", "Found", "ID_PREFIX", "DECISION_LINK"]
 
@@ -133,6 +136,7 @@ class Sanitizer:
 
         self._found = Found()
         self._base = ""
+        self._ids = HeadingIds("")
         self._guide_log: str | None = None
         self._cleaner = nh3.Cleaner(
             tags=_HTML_TAGS | _SVG_TAGS,
@@ -144,7 +148,6 @@ class Sanitizer:
             link_rel=None,
             strip_comments=True,
             filter_style_properties=_STYLE_PROPERTIES,
-            id_prefix=ID_PREFIX,
         )
         # The same tags and attributes, without the URL and style checks: only makes a
         # fragment well formed and drops what the policy drops, so an unclosed element
@@ -172,6 +175,7 @@ class Sanitizer:
         guide page."""
         self._found = Found()
         self._base = base
+        self._ids = HeadingIds(html)
         self._guide_log = posixpath.normpath(guide_log) if guide_log is not None else None
         try:
             out = self._cleaner.clean(html)
@@ -187,6 +191,8 @@ class Sanitizer:
 
     # --- per-attribute policy ----------------------------------------------------
     def _filter(self, tag: str, attr: str, value: str) -> str | None:
+        if attr == "id":
+            return self._ids.element_id(tag, value)
         if attr in _URL_ATTRS:
             return self._url(tag, attr, value)
         if attr.startswith("on"):  # never reached with this policy; kept as a backstop
@@ -225,8 +231,7 @@ class Sanitizer:
                 return None
             return "https:" + url
         if url.startswith("#"):
-            frag = url[1:]
-            return url if frag.startswith(ID_PREFIX) or not frag else f"#{ID_PREFIX}{frag}"
+            return "#" + self._ids.fragment(url[1:])
         if url.startswith("/"):
             return value
         return self._relative(tag, value)
@@ -234,8 +239,7 @@ class Sanitizer:
     def _relative(self, tag: str, value: str) -> str | None:
         parts = urlsplit(value)
         path = unquote(parts.path)
-        frag = f"#{ID_PREFIX}{parts.fragment}" if parts.fragment and not parts.fragment.startswith(ID_PREFIX) \
-            else (f"#{parts.fragment}" if parts.fragment else "")
+        frag = f"#{parts.fragment}" if parts.fragment else ""  # another page's heading, GitHub-style
         if not path:
             return value
         if self._guide_log is not None:

@@ -15,6 +15,7 @@ from adrkit.core.errors import AdrkitError
 from adrkit.core.status_rules import REVERSE_RELS
 from adrkit.core.decision import STATUSES, parse_filename
 from adrkit.formats.notebook import cell_text, load_template, sections_of
+from adrkit.formats.yamlio import has_comment
 from adrkit.storage.log import DecisionLog, Record
 
 __all__ = ["Finding", "lint_log", "CHECKS"]
@@ -59,10 +60,12 @@ def check_duplicate_numbers(records: list[Record], log: DecisionLog) -> Iterable
 def check_status(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     for rec in records:
         d = rec.decision
+        if not d.status:
+            continue  # an imported record that states no status: nothing to check
         if d.status not in STATUSES:
             yield Finding(_name(rec), "status", f"unknown status '{d.status}'",
                           "use one of " + ", ".join(STATUSES), "unknown-status")
-        elif d.status == "superseded" and not d.superseded_by:
+        elif d.status == "superseded" and not d.superseded_by and not _as_imported(d):
             yield Finding(_name(rec), "superseded-by", "status is superseded but no successor is named",
                           "run 'adrkit supersede OLD NEW' or set 'superseded-by'", "superseded-without-successor")
         elif d.superseded_by and d.status != "superseded":
@@ -166,13 +169,26 @@ def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]
                           "missing-section")
 
 
+def _as_imported(d) -> bool:
+    """An imported record whose fields are as its source states them (a 'Partly
+    superseded' that names no successor is the source's own words, not a slip)."""
+    from adrkit.formats.markdown import SOURCE_KEY, fingerprint
+
+    src = d.extra.get(SOURCE_KEY)
+    return isinstance(src, dict) and bool(src.get("file")) and src.get("fingerprint") == fingerprint(d)
+
+
 def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     """adrkit rewrites front matter on status/supersede/link/renumber; YAML comments do
-    not survive that, so say so before they are lost."""
+    not survive that, so say so before they are lost (a '#' inside a value, such as an
+    imported record's original text, is not a comment)."""
     for rec in records:
         lines = cell_text(rec.notebook["cells"][0]).splitlines()
-        if any(line.lstrip().startswith("#") or (" #" in line and not set("'\"") & set(line))
-               for line in lines[1:-1]):
+        found = has_comment("\n".join(lines[1:-1]))
+        if found is None:
+            found = any(line.lstrip().startswith("#") or (" #" in line and not set("'\"") & set(line))
+                        for line in lines[1:-1])
+        if found:
             yield Finding(_name(rec), "front matter", "holds a YAML comment, which adrkit drops when it "
                           "rewrites the front matter", "move the note into a section or a key such as "
                           "'note: ...'", "front-matter-comment", "warning")

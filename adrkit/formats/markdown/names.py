@@ -95,19 +95,25 @@ def parse_record_name(name: str) -> RecordName:
 
 
 def _words(name: str) -> str:
-    return re.sub(r"[\s_]+", "-", _stem(name).strip().lower())
+    stem = _stem(name).strip().lower()
+    return stem[:1] + re.sub(r"[\s_]+", "-", stem[1:])
 
 
 def is_index_name(name: str) -> bool:
     """README.md, index.md, _index.md, SUMMARY.md, adr.md, 000-index.md: a page about
     the records, not one of them."""
     words = _words(name)
-    if words in _INDEX_NAMES:
+    if words in _INDEX_NAMES or words.lstrip("_") in _INDEX_NAMES:
         return True
     parsed = parse_record_name(name)
     return parsed.slug.lower().replace("_", "-") in ("index", "readme", "toc", "contents", "table-of-contents")
 
 
 def is_template_name(name: str) -> bool:
-    """template.md, adr-template.md, 0000-template.md, ADR-nnn_Any_Decision_Record_Template.md."""
-    return "template" in _words(name)
+    """template.md, adr-template.md, 0000-template.md, ADR-nnn_Any_Decision_Record_Template.md:
+    the word 'template' in a name with no number, number 0 or a placeholder number
+    (0010-use-jinja-template.md is a record)."""
+    if "template" not in re.split(r"[^a-z0-9]+", _stem(name).lower()):
+        return False
+    parsed = parse_record_name(name)
+    return parsed.number in (None, 0) or parsed.placeholder

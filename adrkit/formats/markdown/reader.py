@@ -41,7 +41,9 @@ __all__ = ["read_markdown", "strip_number"]
 
 _NUMBERED_TITLE = re.compile(
     r"^(?:(?P<prefix>(?:ADR|RFC|DR|ADL|Decision)\s*[-_#:]?\s*)(?P<n1>\d+|[nNxX?]{2,}|[nN])(?:\s*[.:)\-–—]\s*|\s+)"
-    r"|(?P<n2>\d+)(?:\s*[.:)]\s*|\s+[-–—:]\s+|\s*[-–—]\s+))(?P<title>\S.*)$", re.I)
+    r"|(?P<n2>\d+|[nN]{1,4}|[xX]{2,4})(?:\s*[.:)]\s*|\s+[-–—:]\s+|\s*[-–—]\s+))(?P<title>\S.*)$")
+_BARE_NUMBER = re.compile(r"^(\d{1,4})\s+(?=\S)")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _DATE_FIELDS = ("date", "created", "updated")
 _PEOPLE = ("decision-makers", "consulted", "informed", "tags", "authors")
 
@@ -213,8 +215,10 @@ class _Reading:
                 continue
             if block.level != 1:
                 break
-            text = re.sub(r"<!--.*?-->", "", block.text, flags=re.S).strip()
+            text = _ESCAPED.sub(r"\1", re.sub(r"<!--.*?-->", "", block.text, flags=re.S)).strip()
             title, number = strip_number(text)
+            if number is None:
+                title, number = self.bare_number(title)
             if rec.title and rec.title_from == "front matter" and fold(title) != fold(rec.title):
                 rec.note("title", f"the heading '{title}' and the front matter title '{rec.title}' differ; "
                          "the heading's is used")
@@ -227,10 +231,30 @@ class _Reading:
             return block
         return None
 
+    def bare_number(self, title: str) -> tuple[str, str | None]:
+        """'6 Blocking retries' in 0006-x.md: a number the file name (or a neighbour's,
+        in a copied heading) gives, without a separator."""
+        m = _BARE_NUMBER.match(title)
+        number = self.rec.number
+        if not m or number is None:
+            return title, None
+        n = int(m.group(1))
+        rest = title[m.end():]
+        if n == number or (abs(n - number) <= 3 and rest[:1].isupper()):
+            if n != number:
+                self.rec.note("title", f"the heading's number {n} is not the file's ({number}); left out of the title")
+            return rest, m.group(1)
+        return title, None
+
     def head_end(self, title: Block | None) -> int:
-        """The first line after the head: the first heading that is not the title."""
+        """The first line after the head: the first heading that is not the title, or
+        (when that heading repeats the title) the one after it."""
+        seen = False
         for block in self.blocks:
             if block.kind == "heading" and block is not title:
+                if not seen and title is not None and fold(_ESCAPED.sub(r"\1", block.text)) == fold(self.rec.title):
+                    seen = True
+                    continue
                 return block.start
         return len(self.lines)
 
@@ -419,8 +443,9 @@ class _Reading:
                     found.append((reading.iso, line, head))
         if not found:
             return
-        created = [f for f in found if re.search(r"creat|first|initial|draft|propos", f[1], re.I)]
-        iso, line, head = created[0] if created else min(found)
+        created = [f for f in found if re.search(r"\b(?:creat\w*|first (?:draft|version)|initial\w*)\b",
+                                                 f[1][len(f[2]):], re.I)]
+        iso, line, head = min(created) if created else min(found)
         self.dates.setdefault("changelog", (head, "changelog"))
 
     # --- after everything is read ---------------------------------------------------------

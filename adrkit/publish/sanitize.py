@@ -6,7 +6,8 @@ styles, frames, forms, event handlers and `javascript:` URLs do not. On top of t
 policy, URLs are checked and rewritten per element:
 
 - `data:` is allowed only for images (`data:image/...`), never for links;
-- images from other hosts are dropped, so a page loads nothing from another host;
+- images from other hosts are not loaded: each becomes a visible link to the image,
+  so a page loads nothing from another host and shows no empty box;
 - a link to another decision (`0003-use-x.ipynb`, `.md`, `.html`) becomes `0003-use-x.html`
   and is recorded, so the build can check it and list it as a backlink;
 - any other relative link or image (`img/diagram.png`) is recorded as a file to copy
@@ -113,6 +114,9 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 # escapes) is dropped, so no attribute can make the browser fetch something.
 _FUNCTION = re.compile(r"([a-zA-Z-]*)\s*\(\s*([^()]*)\)")
 _LOCAL_REF = re.compile(r"url\(\s*['\"]?#(?!" + ID_PREFIX + r")([^'\")\s]+)['\"]?\s*\)")
+_REMOTE = "nb-remote-image-"
+_REMOTE_IMG = re.compile(r'<img\b([^>]*?)\ssrc="#' + _REMOTE + r'(\d+)"([^>]*)>')
+_ALT = re.compile(r'\salt="([^"]*)"')
 _SAFE_FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "translate", "scale", "rotate", "matrix",
                    "skewx", "skewy", "calc", "var"}
 
@@ -183,6 +187,7 @@ class Sanitizer:
             found, self._found = self._found, Found()
             self._guide_log = None
         if "<img" in out:
+            out = _REMOTE_IMG.sub(lambda m: _remote_link(m, found.dropped), out)
             out = _IMG_WITHOUT_ALT.sub(r'<img alt="Image without a description"\1', out)
         found.decisions = list(dict.fromkeys(found.decisions))
         found.files = list(dict.fromkeys(found.files))
@@ -221,14 +226,14 @@ class Sanitizer:
                 return value if tag == "img" and _DATA_IMAGE.match(url) else None
             if name not in ("http", "https", "mailto"):
                 return None
-            if tag == "img":  # nothing is loaded from another host
+            if tag == "img":  # nothing is loaded from another host: a link to it instead
                 self._found.dropped.append(url)
-                return None
+                return f"#{_REMOTE}{len(self._found.dropped) - 1}"
             return value
         if url.startswith("//"):  # protocol-relative: another host
             if tag == "img":
                 self._found.dropped.append(url)
-                return None
+                return f"#{_REMOTE}{len(self._found.dropped) - 1}"
             return "https:" + url
         if url.startswith("#"):
             return "#" + self._ids.fragment(url[1:])
@@ -278,6 +283,21 @@ class Sanitizer:
             return value
         self._found.files.append(joined)
         return f"files/{quote(joined)}{'?' + query if query else ''}{frag}"
+
+
+def _remote_link(m: re.Match, dropped: list[str]) -> str:
+    """An image from another host, as a link to it (the page loads nothing from there)."""
+    n = int(m.group(2))
+    if n >= len(dropped):
+        return ""
+    import html
+
+    alt = _ALT.search(m.group(1) + m.group(3))
+    text = alt.group(1) if alt and alt.group(1).strip() else "image"
+    url = "https:" + dropped[n] if dropped[n].startswith("//") else dropped[n]
+    host = urlsplit(url).netloc
+    return (f'<a class="remote-image" href="{html.escape(url, quote=True)}">{text}'
+            f' (image on {html.escape(host)})</a>')
 
 
 def _other_host(url: str) -> bool:

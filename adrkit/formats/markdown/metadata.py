@@ -255,7 +255,7 @@ def entries_of(block: Block, lines: list[str]) -> list[Entry]:
         if inner:
             table = Block("table", block.start, block.end, tokens=block.tokens)
             return _table_entries(table, lines)
-        return []
+        return _paragraph_entries(block, lines, "line")
     return []
 
 

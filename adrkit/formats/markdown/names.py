@@ -27,7 +27,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 FOLDER_PAGES = ("readme", "index", "_index")  # the page of a folder-per-record
 
 _PREFIX = r"(?:adr|rfc|dr|decision|adl)"
-_DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{14}|\d{8}|\d{4}-\d{2}(?=[-_ ]))(?:[-_ ]+(?P<rest>.*))?$")
+_DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{14}|\d{8}|\d{4}-\d{2}(?=[-_ ]))(?:[-_ .]+(?P<rest>.*))?$")
 _NUMBER = re.compile(rf"^(?:{_PREFIX}[-_ ]?)?(?P<number>\d{{1,6}})(?:[-_ .]+(?P<slug>.*))?$", re.I)
 _PLACEHOLDER = re.compile(rf"^(?:{_PREFIX}[-_ ]?)(?P<number>x+|n+|\?+|#+)(?:[-_ .]+(?P<slug>.*))?$", re.I)
 _INDEX_NAMES = {"readme", "index", "_index", "toc", "summary", "contents", "table-of-contents", "changelog",

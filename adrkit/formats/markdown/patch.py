@@ -342,9 +342,11 @@ def _add(field: str, decision: Decision, chunks: list[Chunk], fm: _FrontMatter, 
     line = f"{_LABELS[field]}: {text}"
     if head is not None and head.fields.get("title"):
         lines = head.text.split("\n")
-        at = int(head.fields["title"][0]) + 1
+        added = getattr(head, "added", 0)
+        at = int(head.fields["title"][0]) + 1 + 2 * added
         lines[at:at] = ["", line]
         head.text = "\n".join(lines)
+        head.added = added + 1  # type: ignore[attr-defined]
     elif chunks:
         chunks.insert(0, Chunk(line, "\n\n", role="head"))
 

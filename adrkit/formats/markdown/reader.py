@@ -40,10 +40,11 @@ from adrkit.formats.markdown.vocabulary import (CHANGELOG_HEADINGS, SUCCESSOR_WO
 __all__ = ["read_markdown", "strip_number"]
 
 _NUMBERED_TITLE = re.compile(
-    r"^(?:(?P<prefix>(?:ADR|RFC|DR|ADL|Decision)\s*[-_#:]?\s*)(?P<n1>\d+|[nNxX?]{2,}|[nN])(?:\s*[.:)\-–—]\s*|\s+)"
+    r"^(?:(?P<prefix>\[?(?:ADR|RFC|DR|ADL|Decision)\s*[-_#:]?\s*)(?P<n1>\d+|[nNxX?]{2,}|[nN])\]?(?:\s*[.:)\-–—]\s*|\s+)"
     r"|(?P<n2>\d+|[nN]{1,4}|[xX]{2,4})(?:\s*[.:)]\s*|\s+[-–—:]\s+|\s*[-–—]\s+))(?P<title>\S.*)$")
 _BARE_NUMBER = re.compile(r"^(\d{1,4})\s+(?=\S)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")  # '# Title {#id .class}' (Pandoc, kramdown)
 _DATE_FIELDS = ("date", "created", "updated")
 _PEOPLE = ("decision-makers", "consulted", "informed", "tags", "authors")
 
@@ -216,6 +217,7 @@ class _Reading:
             if block.level != 1:
                 break
             text = _ESCAPED.sub(r"\1", re.sub(r"<!--.*?-->", "", block.text, flags=re.S)).strip()
+            text = _ATTRIBUTES.sub("", text) or text
             title, number = strip_number(text)
             if number is None:
                 title, number = self.bare_number(title)

@@ -32,10 +32,12 @@ def fold(text: str) -> str:
 
 _KEYS = {
     "status": ("status", "statut", "estado", "estatus", "stato", "zustand", "situacao", "stav", "state",
+               "статус", "состояние",
                "decision status", "current status", "adr status", "status of the decision",
                "状态", "狀態", "状態", "ステータス", "상태"),
     "date": ("date", "datum", "fecha", "data", "date de la decision", "date of decision", "decision date",
-             "decided on", "decided", "accepted on", "日期", "日付", "날짜"),
+             "decided on", "decided", "accepted on", "data decisione", "datum besluit", "дата",
+             "日期", "日付", "날짜"),
     "created": ("created", "creation date", "created on", "created at", "date created", "creation",
                 "erstellt", "erstellt am", "fecha de creacion", "date de creation", "data de criacao",
                 "创建日期", "创建时间", "proposed on", "proposed date"),
@@ -44,7 +46,7 @@ _KEYS = {
                 "ultima atualizacao", "更新日期", "更新时间"),
     "decision-makers": ("deciders", "decision-makers", "decision makers", "decision-maker", "decision maker",
                         "decided by", "decideurs", "decisores", "entscheider", "entscheidungstrager",
-                        "决策者", "决策人", "approvers", "approved by"),
+                        "决策者", "决策人", "approvers", "approved by", "decisori", "beslissers", "участники"),
     "authors": ("author", "authors", "author(s)", "autor", "autoren", "auteur", "auteurs", "autores",
                 "作者", "written by", "proposed by"),
     "consulted": ("consulted", "consultes", "consultados", "konsultiert"),
@@ -57,7 +59,7 @@ _KEYS = {
     "superseded-by": ("superseded by", "superceded by", "replaced by", "ersetzt durch", "remplace par",
                       "reemplazado por", "substituido por"),
 }
-_KEY_OF = {word: field for field, words in _KEYS.items() for word in words}
+_KEY_OF = {fold(word): field for field, words in _KEYS.items() for word in words}
 
 
 def field_of_key(key: str) -> str | None:
@@ -86,7 +88,7 @@ _SECTIONS = {
               "links to other adrs"),
     "status": tuple(_KEYS["status"]),
 }
-_SECTION_OF = {word: key for key, words in _SECTIONS.items() for word in words}
+_SECTION_OF = {fold(word): key for key, words in _SECTIONS.items() for word in words}
 CHANGELOG_HEADINGS = ("changelog", "change log", "history", "revision history", "changes", "historie",
                       "historique", "historial", "变更记录", "修订记录")
 
@@ -108,38 +110,46 @@ def is_status_heading(heading: str) -> bool:
 
 _STATUS_WORDS = {
     "draft": ("draft", "drafting", "wip", "work in progress", "in progress", "in arbeit", "in bearbeitung",
-              "entwurf", "brouillon", "borrador", "rascunho", "草稿", "草案", "起草"),
+              "entwurf", "brouillon", "borrador", "rascunho", "bozza", "concept", "черновик",
+              "草稿", "草案", "起草", "下書き", "초안"),
     "proposed": ("proposed", "proposal", "pending", "in review", "under review", "under consideration",
                  "in discussion", "open", "suggested", "review", "rfc", "request for comments",
                  "incomplete", "on hold", "deferred", "provisional", "postponed", "new", "todo",
                  "vorgeschlagen", "vorschlag", "propose", "proposee", "en cours", "en revision",
                  "propuesto", "propuesta", "en revision", "proposto", "proposta", "em revisao",
-                 "提议", "已提议", "提案", "建议", "待定", "审核中", "讨论中"),
+                 "proposto", "in revisione", "voorgesteld", "предложено", "предложен", "на рассмотрении",
+                 "提议", "已提议", "提案", "建议", "待定", "审核中", "讨论中", "検討中", "제안", "제안됨", "검토중"),
     "accepted": ("accepted", "approved", "agreed", "adopted", "decided", "done", "implemented",
                  "implementable", "active", "complete", "completed", "final", "merged", "amended",
                  "in effect", "current", "valid", "ratified", "enacted",
                  "akzeptiert", "angenommen", "genehmigt", "umgesetzt", "beschlossen", "entschieden",
                  "accepte", "acceptee", "valide", "validee", "adopte", "approuve",
                  "aceptado", "aceptada", "aprobado", "aprobada", "aceito", "aceita", "aprovado", "aprovada",
-                 "已接受", "接受", "通过", "已通过", "完成", "已完成", "采纳", "已采纳", "批准", "已批准"),
+                 "accettato", "accettata", "approvato", "approvata", "geaccepteerd", "goedgekeurd",
+                 "принято", "принят", "утверждено", "утвержден",
+                 "已接受", "接受", "通过", "已通过", "完成", "已完成", "采纳", "已采纳", "批准", "已批准",
+                 "承認", "承認済み", "採用", "승인", "승인됨", "채택"),
     "rejected": ("rejected", "declined", "refused", "abandoned", "withdrawn", "wont do", "won't do",
                  "wontfix", "not accepted", "dismissed", "cancelled", "canceled",
                  "abgelehnt", "verworfen", "zuruckgezogen", "rejete", "rejetee", "refuse", "refusee",
                  "abandonne", "rechazado", "rechazada", "descartado", "rejeitado", "rejeitada",
-                 "已拒绝", "拒绝", "驳回", "已驳回", "放弃"),
+                 "rifiutato", "rifiutata", "respinto", "afgewezen", "verworpen", "отклонено", "отклонен",
+                 "已拒绝", "拒绝", "驳回", "已驳回", "放弃", "却下", "거부", "거부됨", "반려"),
     "deprecated": ("deprecated", "depreciated", "depricated", "deprected", "obsolete", "retired", "reverted",
                    "sunset", "sunsetted", "archived", "outdated",
                    "veraltet", "uberholt", "abgekundigt", "deprecie", "depreciee", "obsolete", "obsolet",
                    "obsoleto", "obsoleta", "depreciado", "depreciada", "descontinuado",
-                   "已弃用", "弃用", "废弃", "已废弃", "过时"),
+                   "deprecato", "deprecata", "obsoleto", "verouderd", "устарело", "устарел", "устаревшее",
+                   "已弃用", "弃用", "废弃", "已废弃", "过时", "非推奨", "廃止", "폐기", "폐기됨", "사용 중단"),
     "superseded": ("superseded", "superceded", "superseeded", "supersceded", "replaced", "partly superseded",
                    "partially superseded", "ersetzt", "abgelost", "remplace", "remplacee", "reemplazado",
                    "reemplazada", "sustituido", "sustituida", "anulado", "anulada", "substituido",
-                   "substituida", "已取代", "取代", "已被取代", "已替代", "替代", "被取代"),
+                   "substituida", "sostituito", "sostituita", "vervangen", "заменено", "заменен",
+                   "已取代", "取代", "已被取代", "已替代", "替代", "被取代", "置き換え", "대체", "대체됨"),
 }
-_WORD_STATUS = {word: status for status, words in _STATUS_WORDS.items() for word in words}
+_WORD_STATUS = {fold(word): status for status, words in _STATUS_WORDS.items() for word in words}
 _MAX_WORDS = max(len(w.split()) for w in _WORD_STATUS)
-_CJK = [w for w in _WORD_STATUS if re.search(r"[\u3000-\u9fff]", w)]
+_CJK = [w for w in _WORD_STATUS if re.search(r"[\u1100-\u11ff\u3000-\u9fff\uac00-\ud7af]", w)]
 _CJK.sort(key=len, reverse=True)
 
 
@@ -179,7 +189,7 @@ def statuses_named(text: str) -> set[str]:
 
 # --- link words ------------------------------------------------------------------------------
 
-REL_WORDS = {
+_REL_WORDS = {
     "superseded by": "superseded-by", "superceded by": "superseded-by", "replaced by": "superseded-by",
     "partly superseded by": "superseded-by", "partially superseded by": "superseded-by",
     "supersedes": "supersedes", "supercedes": "supersedes", "replaces": "supersedes",
@@ -190,6 +200,7 @@ REL_WORDS = {
     "sustituida por": "superseded-by", "reemplaza": "supersedes", "substituido por": "superseded-by",
     "substituida por": "superseded-by", "substitui": "supersedes",
 }
+REL_WORDS = {fold(words): rel for words, rel in _REL_WORDS.items()}
 SUCCESSOR_WORDS = tuple(w for w, rel in REL_WORDS.items() if rel == "superseded-by")
 _REL_LABELS = {"supersedes": "Supersedes", "superseded-by": "Superseded by"}
 

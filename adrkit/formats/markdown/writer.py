@@ -326,8 +326,13 @@ def _nygard_head(decision: Decision, source: dict[str, Any], resolve: Resolver) 
     if isinstance(source.get("front-matter"), str):
         parts.append(dump_front_matter(front_matter_data(decision, source, include_title=True, keys=())))
     parts.append(f"# {decision.number}. {decision.title}")
-    if decision.date:
-        parts.append(f"Date: {decision.date}")
+    meta = [f"Date: {decision.date}"] if decision.date else []
+    for label, names in (("Deciders", decision.decision_makers), ("Consulted", decision.consulted),
+                         ("Informed", decision.informed), ("Tags", decision.tags)):
+        if names:
+            meta.append(f"{label}: {', '.join(names)}")
+    if meta:
+        parts.append("\n\n".join(meta))
     status_lines = nygard_status_lines(decision, resolve)
     if status_lines:
         parts.append("## Status")

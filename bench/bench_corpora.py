@@ -1,9 +1,16 @@
-"""Benchmark import and site builds on the real ADR folders, against adr-viewer and log4brains.
+"""Real ADR folders: what import, export and the site make of them, and how fast,
+against adr-viewer and log4brains.
 
-    .venv/bin/python bench/bench_corpora.py [CORPORA_DIR] [--runs 3] [--peer-runs 1] [--no-peers]
+    .venv/bin/python bench/bench_corpora.py [CORPORA_DIR ...] [--runs 3] [--peer-runs 1] [--no-peers]
 
-For every corpus in CORPORA_DIR (default ../shared/corpora; skipped with a message when
-absent), in one run, each command as a whole process the way a user runs it:
+First, for every corpus (default: ../shared/corpora and tests/corpora; a missing folder is
+named on stderr), the checks of bench/roundtrip_report.py against the independent
+reading of every record: records imported, statuses as read, records given back byte
+for byte by `export --format source`, pages built, broken links the source did not
+already have, lint findings. That table goes into bench/README.md between the
+corpora-fidelity markers on every run.
+
+Then the timings, each command as a whole process the way a user runs it:
 
 - `adrkit import CORPUS` into a fresh project made with `adrkit init` (a new project for
   every run, so every run imports every record);
@@ -38,8 +45,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_site import (ADR_VIEWER, LOG4BRAINS, PEER, Result, Sample, adrkit_build,  # noqa: E402
                         bench_adr_viewer, run, table, write_readme)
 
-DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"
+DEFAULT_CORPORA = [ROOT.parent / "shared" / "corpora", ROOT / "tests" / "corpora"]
 START, END = "<!-- corpora-bench:start -->", "<!-- corpora-bench:end -->"
+FIDELITY = "<!-- corpora-fidelity:start -->", "<!-- corpora-fidelity:end -->"
 LOCK = PEER / ".build.lock"
 ADRKIT = [sys.executable, "-m", "adrkit"]
 L4B_ENV = {"NEXT_TELEMETRY_DISABLED": "1", "CI": "1"}
@@ -59,6 +67,28 @@ class CorpusRun:
 
 def corpora_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def fidelity(folders: list[Path]) -> str:
+    """The checks of roundtrip_report on every corpus, as the README section."""
+    from roundtrip_report import check_corpus, table
+
+    results = []
+    for corpus in folders:
+        print(f"{corpus.name}: checks ...", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="adrkit-corpus-check-") as tmp:
+            results.append(check_corpus(corpus, Path(tmp)))
+    problems = [f"- {r.name}: {kind}: {line}" for r in results for kind, lines in r.problems.items()
+                for line in lines] + [f"- {r.name}: failed: {r.error}" for r in results if r.error]
+    text = (f"## Import, export and site on the real corpora (`python bench/bench_corpora.py`)\n\n"
+            "Each corpus imported into a fresh log and checked against the independent reading of "
+            "every record in tests/corpora_expected (bench/roundtrip_report.py): records imported "
+            "(and nothing else), statuses as read, records `export --format source` gives back byte "
+            "for byte, pages `build --drafts` makes, link warnings of the build that the source did "
+            "not already deserve, `adrkit lint` findings.\n\n" + table(results) + "\n")
+    if problems:
+        text += "\nDisagreements:\n\n" + "\n".join(problems) + "\n"
+    return text
 
 
 def quiet(cmd: list[str], cwd: Path) -> None:
@@ -173,17 +203,24 @@ def corpus_table(rows: list[CorpusRun], peers: bool) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("corpora", nargs="?", type=Path, default=DEFAULT_CORPORA)
+    ap.add_argument("corpora", nargs="*", type=Path, default=DEFAULT_CORPORA)
     ap.add_argument("--runs", type=int, default=3, help="runs of each adrkit and adr-viewer command")
     ap.add_argument("--peer-runs", type=int, default=1, help="runs of log4brains (about 1-2 min each)")
     ap.add_argument("--no-peers", action="store_true")
     args = ap.parse_args()
 
-    folders = corpora_in(args.corpora) if args.corpora.is_dir() else []
+    folders = []
+    for given in args.corpora:
+        if given.is_dir():
+            folders += corpora_in(given)
+        else:
+            print(f"no ADR corpora at {given}; left out", file=sys.stderr)
     if not folders:
-        print(f"skipped: no ADR corpora at {args.corpora} (a folder of ADR folders, such as "
-              f"../shared/corpora)", file=sys.stderr)
+        print("skipped: no ADR corpora (folders of ADR folders, such as ../shared/corpora)", file=sys.stderr)
         return 0
+    checked = fidelity(folders)
+    print(checked)
+    write_readme(checked, *FIDELITY)
     peers = not args.no_peers
     if peers and not ADR_VIEWER.exists():
         print(f"adr-viewer not found at {ADR_VIEWER}; its columns are left out", file=sys.stderr)
@@ -240,7 +277,7 @@ def main() -> int:
     if args.no_peers:
         command += " --no-peers"
     notes = [
-        f"Each corpus of `{args.corpora.name}` is imported with `adrkit import` into a fresh project made "
+        f"Each corpus of {', '.join(f'`{p.name}`' for p in args.corpora)} is imported with `adrkit import` into a fresh project made "
         f"with `adrkit init` (new project each run, so every record is written each time), then built "
         f"cold (no cache, no site) and rebuilt with nothing changed. Each command is a whole process, "
         f"interpreter start-up included; times are medians of {args.runs} runs, peak memory is the "
@@ -256,7 +293,8 @@ def main() -> int:
             f"its own corpus ({L4B_CORPUS}, the one corpus in its format) as `adrkit export --format "
             f"log4brains` writes it, top-level folder only (log4brains reads subfolders only as "
             f"separately configured packages; adrkit builds all {l4b_row.records if l4b_row else 0} "
-            f"records). Not on every corpus at once: on one folder holding all {n} corpora, one "
+            f"records). Not on every corpus at once: on one folder holding the seven corpora of "
+            f"../shared/corpora, one "
             f"log4brains package each, log4brains 1.x fails to render the records superseded within "
             f"a package ('You forgot to pass the superseder'). Its Next.js cache lives inside its "
             f"install and is not cleared between builds.")

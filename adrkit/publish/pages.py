@@ -98,7 +98,7 @@ class SiteRenderer:
         present = {p.decision.status for p in pages}
         from adrkit.core.decision import STATUSES
 
-        statuses = [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
+        statuses = [s for s in STATUSES if s in present] + sorted(present - set(STATUSES) - {""})
         return self._render("index.html.j2", active="index", rows=rows, statuses=statuses,
                             tags=sorted(tags, key=str.lower), drafts=self.settings.drafts,
                             guides=[{"stem": g.stem, "title": g.title, "href": g.href} for g in guides or []])

@@ -101,9 +101,11 @@ def body_of(rec: Record, data: dict[str, Any], md_rel: str, own_format: bool, ct
             base = here
             if meta.get("hrefs"):
                 text = restore_hrefs(text, meta["hrefs"])
-        text = _rewrite_links(text, _link_base(rec, src), md_rel, ctx.sources)
-        _copy_local_files(text, ctx.log.dir, base, here, out.assets, stem, ctx)
-        return text
+        if not _may_link(text):
+            return text
+        links = list(iter_links(text))
+        _copy_local_files(links, ctx.log.dir, base, here, out.assets, stem, ctx)
+        return _rewrite_links(text, links, _link_base(rec, src), md_rel, ctx.sources)
 
     for cell in nb.get("cells", [])[1:]:
         kind = cell.get("cell_type")
@@ -193,14 +195,20 @@ def _link_base(rec: Record, src: Any) -> str:
     return str(src["file"]) if isinstance(src, dict) and src.get("file") else f"{rec.decision.stem}.ipynb"
 
 
-def _rewrite_links(text: str, base_rel: str, md_rel: str, sources: dict[str, str]) -> str:
+def _may_link(text: str) -> bool:
+    """Whether a text can hold a link at all (most cells do not; parsing them is the
+    export's main cost)."""
+    return "](" in text or "]:" in text or "<" in text
+
+
+def _rewrite_links(text: str, links: list[Any], base_rel: str, md_rel: str, sources: dict[str, str]) -> str:
     """Point links at other records' exported files (names change across formats).
     A link written in the notebook is relative to the log folder; a restored original
     is relative to the record's own file."""
     here = posixpath.dirname(md_rel) or "."
     base = posixpath.dirname(base_rel)
     spans = []
-    for link in iter_links(text):
+    for link in links:
         href = link.href
         if SCHEME.match(href):
             continue
@@ -226,11 +234,11 @@ def _rewrite_links(text: str, base_rel: str, md_rel: str, sources: dict[str, str
     return "".join(lines)
 
 
-def _copy_local_files(text: str, log_dir: Path, base: str, here: str, assets: dict[str, bytes], stem: str,
+def _copy_local_files(links: list[Any], log_dir: Path, base: str, here: str, assets: dict[str, bytes], stem: str,
                       ctx: BodyContext) -> None:
-    """Copy the local files a text shows beside the markdown: `base` is where its links
-    start from inside the log. Only files whose real location is inside the log."""
-    for link in iter_links(text):
+    """Copy the local files a text's links show beside the markdown: `base` is where
+    they start from inside the log. Only files whose real location is inside the log."""
+    for link in links:
         href = link.href
         if SCHEME.match(href):
             continue

@@ -235,3 +235,33 @@ def test_record_linking_to_itself_is_imported_without_the_link(tmp_path, cli, lo
 def test_missing_path(tmp_path, cli, log_dir):
     msg = _bad(tmp_path, cli, log_dir, tmp_path / "nope")
     assert "no such file or folder" in msg
+
+
+# --- lint on an import -------------------------------------------------------------------
+
+def test_lint_is_quiet_on_a_clean_import_and_finds_what_the_source_gets_wrong(tmp_path, cli, log_dir):
+    folder = tmp_path / "adr"
+    write(folder, "0001-old.md", "---\n# a comment in the source's own front matter\nparent: Decisions\n---\n"
+                                 "# 1. Old\n\n## Status\n\nSuperseded by [2. Gone](0002-gone.md)\n")
+    write(folder, "0003-part.md", "# 3. Part\n\n## Status\n\nPartly superseded\n")
+    write(folder, "0004-fine.md", "# 4. Fine\n\n## Status\n\nAccepted\n\n## Context\n\n# Not a YAML comment\n")
+    res = cli("import", folder)
+    assert res.code == 0, res.err
+    res = cli("lint", "--json")
+    findings = json.loads(res.out)
+    # the successor renamed away is found; 'Partly superseded' names none (the source's own words);
+    # the original front matter kept in the notebook is text, not a YAML comment of adrkit's
+    assert [(f["path"], f["code"]) for f in findings] == [("0001-old.ipynb", "dangling-link")]
+    assert "0002-gone.md" in findings[0]["message"]
+
+
+def test_a_yaml_comment_in_adrkits_own_front_matter_is_still_found(tmp_path, cli, log_dir):
+    assert cli("new", "Commented").code == 0
+    nb_path = next(log_dir.glob("0001-*.ipynb"))
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    nb["cells"][0]["source"] = nb["cells"][0]["source"].replace("status:", "# a note\nstatus:", 1) \
+        if isinstance(nb["cells"][0]["source"], str) else \
+        ["".join(nb["cells"][0]["source"]).replace("status:", "# a note\nstatus:", 1)]
+    nb_path.write_text(json.dumps(nb), encoding="utf-8")
+    res = cli("lint", "--json")
+    assert [f["code"] for f in json.loads(res.out)] == ["front-matter-comment"]

@@ -11,8 +11,9 @@ so they never collide with the page's own.
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import unquote
+
+from adrkit.formats.markdown.blocks import github_id
 
 __all__ = ["github_id", "HeadingIds", "PAGE_IDS", "ELEMENT_PREFIX"]
 
@@ -21,13 +22,6 @@ ELEMENT_PREFIX = "nb-"
 PAGE_IDS = {"site-q", "content", "adr-title", "guide-title", "relations-h", "adr-table", "filters", "q",
             "status", "tag", "count", "no-results", "guide-results", "guide-results-h"}
 _HEADING_ID = re.compile(r"""<h[1-6]\b[^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-
-
-def github_id(text: str) -> str:
-    """'Option 2 - Use Kafka (managed)' -> 'option-2---use-kafka-managed'."""
-    text = unicodedata.normalize("NFC", text.strip().lower())
-    kept = "".join(ch for ch in text if ch.isalnum() or ch in " -_")
-    return kept.replace(" ", "-")
 
 
 def _from_nbconvert(value: str) -> str:

@@ -4,16 +4,20 @@
 resolves a reference (a stem, or a number when it is unique) to a page, gathers each
 page's relations in both directions (supersedes, superseded by, typed links and their
 reverses, mentions in the text), lists the edges of the decision graph, and reports
-references to decisions that do not exist as broken links.
+as broken links the references to decisions that do not exist and the `#anchors` that
+lead to no heading (or other element) of the page they name.
 """
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from adrkit.core.status_rules import REVERSE_RELS
 from adrkit.core.decision import Decision, make_stem, parse_filename
+from adrkit.publish.anchors import PAGE_IDS
 from adrkit.publish.report import Problem
 
 __all__ = ["Page", "Target", "SiteLinks", "page_href"]
@@ -65,6 +69,10 @@ class Target:
     rel: str = ""
 
 
+_HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
 def _label(rel: str) -> str:
     return rel.replace("-", " ").replace("_", " ").strip().capitalize() or "Related"
 
@@ -78,6 +86,7 @@ class SiteLinks:
             by_number.setdefault(page.decision.number, []).append(page)
         self.by_number = {n: ps[0] for n, ps in by_number.items() if len(ps) == 1}
         self.unpublished = unpublished or {}
+        self._ids: dict[str, set[str]] = {}
         self._incoming: dict[str, list[tuple[str, Page]]] = {}
         for page in pages:
             d = page.decision
@@ -195,4 +204,38 @@ class SiteLinks:
                 problems.append(Problem("broken-link", f"the text links to '{ref}', which is not a decision "
                                         "in this log", str(page.path), "text",
                                         "fix the link or remove it"))
+        problems.extend(self.anchors(page))
+        return problems
+
+    def _ids_of(self, page: Page) -> set[str]:
+        if page.stem not in self._ids:
+            self._ids[page.stem] = {html.unescape(v) for v in _ID.findall(page.body)}
+        return self._ids[page.stem]
+
+    def anchors(self, page: Page) -> list[Problem]:
+        """`#anchors` of the page's text that lead to no element of the page they name
+        (this page, or another decision's)."""
+        problems = []
+        seen: set[str] = set()
+        for raw in _HREF.findall(page.body):
+            href = html.unescape(raw)
+            path, sep, frag = href.partition("#")
+            if not sep or not frag or href in seen or ":" in path or path.startswith("//"):
+                continue
+            seen.add(href)
+            if not path:
+                target = page
+            else:
+                name = unquote(path)
+                target = self.by_stem.get(name[:-len(".html")]) if name.endswith(".html") and "/" not in name \
+                    else None
+                if target is None:
+                    continue
+            frag = unquote(frag)
+            if frag not in self._ids_of(target) and frag not in PAGE_IDS:
+                where = "this page" if target is page else f"{target.stem}"
+                shown = frag[len("nb-"):] if frag.startswith("nb-") else frag
+                problems.append(Problem("broken-link", f"the text links to '#{shown}' on {where}, which has no "
+                                        "such heading", str(page.path), "text",
+                                        "fix the anchor (headings have GitHub-style ids: lower case, hyphens)"))
         return problems

@@ -51,7 +51,9 @@ class RecordIndex:
     """The records of one import, found by the many ways links name them."""
 
     def __init__(self, items: Iterable[Any], stem_of: Callable[[Any], str], rel_of: Callable[[Any], str],
-                 number_of: Callable[[Any], int | None]) -> None:
+                 number_of: Callable[[Any], int | None], text_of: Callable[[Any], str] = lambda item: "") -> None:
+        self.text_of = text_of
+        self._ids: dict[int, set[str]] = {}
         self.by_rel: dict[str, Any] = {}
         self.by_folder: dict[str, Any] = {}
         self.by_name: dict[str, list[Any]] = {}
@@ -72,6 +74,16 @@ class RecordIndex:
             if number is not None:
                 self.by_number.setdefault(number, []).append(item)
             self.by_stem[stem_of(item)] = item
+
+    def has_anchor(self, item: Any, fragment: str) -> bool:
+        """Whether a record has a heading with this GitHub-style id."""
+        from adrkit.formats.markdown.blocks import heading_ids
+
+        key = id(item)
+        if key not in self._ids:
+            self._ids[key] = heading_ids(self.text_of(item))
+        frag = unquote(fragment)
+        return frag in self._ids[key] or frag.lower() in self._ids[key]
 
     def find(self, href: str, base_rel: str) -> Any | None:
         """The record `href` (written in the record at `base_rel`) leads to, or None."""
@@ -187,6 +199,11 @@ def _new_href(link: Any, rel: str, root: Path, repo: Path, index: RecordIndex, l
     kind = "image" if link.is_image else "link"
     first = href not in seen
     seen.add(href)
+    if href.startswith("#") and len(href) > 1:
+        if first and not index.has_anchor(self_item, href[1:]):
+            plan.notes.append(Note("dangling-anchor", f"link '{href}' leads to no heading of this record; kept "
+                                   "as written", "warning"))
+        return None
     path = _path_of(href)
     if path is None:
         return None
@@ -195,6 +212,9 @@ def _new_href(link: Any, rel: str, root: Path, repo: Path, index: RecordIndex, l
     target = index.find(href, rel) if not link.is_image else None
     if target is not None:
         frag = f"#{parts.fragment}" if parts.fragment else ""
+        if parts.fragment and first and not index.has_anchor(target, parts.fragment):
+            plan.notes.append(Note("dangling-anchor", f"link '{href}' leads to {index.stem_of(target)}, which has "
+                                   f"no heading '#{parts.fragment}'; kept as written", "warning"))
         return quote(index.stem_of(target), safe="") + ".ipynb" + frag
     if remote:
         return None

@@ -28,8 +28,8 @@ from typing import Any
 from adrkit.core.decision import MAX_NUMBER, Decision, Link, make_stem, slugify
 from adrkit.core.errors import AdrkitError, FormatError
 from adrkit.core.status_rules import REVERSE_RELS
-from adrkit.formats.markdown import (SOURCE_KEY, MarkdownRecord, Note, decode_markdown, fingerprint, read_date,
-                                     read_markdown, slash_order)
+from adrkit.formats.markdown import (SOURCE_KEY, MarkdownRecord, Note, decode_markdown, fingerprint, join_chunks,
+                                     read_date, read_markdown, slash_order)
 from adrkit.formats.notebook import cell_text, dumps_notebook
 from adrkit.formats.yamlio import dump_front_matter, parse_front_matter
 from adrkit.services.import_files import Found, RecordFile, discover
@@ -134,7 +134,7 @@ def import_markdown(source: str | Path, log: DecisionLog, *, force: bool = False
     existing = _existing_imports(log)
     _assign_numbers(items, log, existing, report)                           # 2
     index = RecordIndex(items, stem_of=lambda it: it.stem, rel_of=lambda it: it.rel,
-                        number_of=lambda it: it.md.number)
+                        number_of=lambda it: it.md.number, text_of=lambda it: join_chunks(it.md.body))
     repo = repository_root(found.root)
     assets: dict[Path, str] = {}
     for it in items:                                                        # 3

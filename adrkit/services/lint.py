@@ -65,9 +65,15 @@ def check_status(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
         if d.status not in STATUSES:
             yield Finding(_name(rec), "status", f"unknown status '{d.status}'",
                           "use one of " + ", ".join(STATUSES), "unknown-status")
-        elif d.status == "superseded" and not d.superseded_by and not _as_imported(d):
-            yield Finding(_name(rec), "superseded-by", "status is superseded but no successor is named",
-                          "run 'adrkit supersede OLD NEW' or set 'superseded-by'", "superseded-without-successor")
+        elif d.status == "superseded" and not d.superseded_by:
+            named = _named_successors(d)
+            if named:
+                yield Finding(_name(rec), "superseded-by", f"the imported text names '{named[0]}' as the successor, "
+                              f"which is not a decision in {log.dir.name}/",
+                              "run 'adrkit supersede OLD NEW' with the record that replaced it", "dangling-link")
+            elif named is None:
+                yield Finding(_name(rec), "superseded-by", "status is superseded but no successor is named",
+                              "run 'adrkit supersede OLD NEW' or set 'superseded-by'", "superseded-without-successor")
         elif d.superseded_by and d.status != "superseded":
             yield Finding(_name(rec), "status", f"has superseded-by but status is {d.status}",
                           f"run 'adrkit status {d.label} superseded --force' or remove superseded-by",
@@ -169,13 +175,17 @@ def check_sections(records: list[Record], log: DecisionLog) -> Iterable[Finding]
                           "missing-section")
 
 
-def _as_imported(d) -> bool:
-    """An imported record whose fields are as its source states them (a 'Partly
-    superseded' that names no successor is the source's own words, not a slip)."""
-    from adrkit.formats.markdown import SOURCE_KEY, fingerprint
+def _named_successors(d) -> list[str] | None:
+    """For a superseded record with no successor: what its imported status text names as
+    the successor (a link that did not resolve: a real problem), [] when the text names
+    none ('Partly superseded': the source's own words, nothing to fix in adrkit), None
+    when the record is not as imported."""
+    from adrkit.formats.markdown import SOURCE_KEY, fingerprint, read_status
 
     src = d.extra.get(SOURCE_KEY)
-    return isinstance(src, dict) and bool(src.get("file")) and src.get("fingerprint") == fingerprint(d)
+    if not (isinstance(src, dict) and src.get("file") and src.get("fingerprint") == fingerprint(d)):
+        return None
+    return [link.href for link in read_status(str(src.get("status") or "")).links]
 
 
 def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iterable[Finding]:

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 from adrkit.formats.markdown.text import Chunk
 
 __all__ = ["Block", "Link", "parse_blocks", "split_lines", "split_sections", "iter_links",
-           "inline_text", "link_destinations", "HTML_HREF"]
+           "inline_text", "link_destinations", "HTML_HREF", "github_id", "heading_ids"]
 
 _EOL = re.compile(r"\r\n|\r|\n")
 # href="..." / src='...' / href=... in raw HTML
@@ -113,6 +113,30 @@ def inline_text(token: Any) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             out.append(" ")
     return " ".join("".join(out).split())
+
+
+def github_id(text: str) -> str:
+    """The id GitHub gives a heading: lower case, punctuation dropped, each space a
+    hyphen ('Option 2 - Use Kafka (managed)' -> 'option-2---use-kafka-managed')."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text.strip().lower())
+    return "".join(ch for ch in text if ch.isalnum() or ch in " -_").replace(" ", "-")
+
+
+def heading_ids(text: str) -> set[str]:
+    """The GitHub ids of every heading of a markdown text (a repeated one numbered)."""
+    seen: dict[str, int] = {}
+    out = set()
+    for block in parse_blocks(text):
+        if block.kind != "heading":
+            continue
+        inline = next(block.inlines(), None)
+        base = github_id(inline_text(inline) if inline is not None else block.text)
+        n = seen.get(base, 0)
+        out.add(base if n == 0 else f"{base}-{n}")
+        seen[base] = n + 1
+    return out
 
 
 def split_sections(text: str, *, max_level: int = 6) -> list[Chunk]:

@@ -46,6 +46,11 @@ _BARE_NUMBER = re.compile(r"^(\d{1,4})\s+(?=\S)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")  # '# Title {#id .class}' (Pandoc, kramdown)
 _DATE_FIELDS = ("date", "created", "updated")
+_METADATA_HEADINGS = {"metadata", "meta", "meta data", "properties", "info", "document information",
+                      "adr metadata", "record metadata", "decision metadata", "details", "metadaten",
+                      "metadonnees", "metadatos", "metadados", "元数据"}
+_BOLD_KEY = re.compile(r"^\s*(?:\*\*|__)(?P<key>[^*_:：]{2,40}?)\s*[:：]?\s*(?:\*\*|__)\s*[:：]?\s*$")
+_KEY_IN_HEADING = re.compile(r"^(?P<key>[^:：]{2,30}?)\s*[:：]\s*(?P<value>\S.*)$")
 _PEOPLE = ("decision-makers", "consulted", "informed", "tags", "authors")
 
 
@@ -215,7 +220,11 @@ class _Reading:
             if block.kind != "heading":
                 continue
             if block.level != 1:
-                break
+                m = _NUMBERED_TITLE.match(block.text.strip())
+                if block.level == 2 and not rec.title and m and m.group("prefix"):
+                    pass  # '## ADR 5: Use X' with no '# ' title is the title
+                else:
+                    break
             text = _ESCAPED.sub(r"\1", re.sub(r"<!--.*?-->", "", block.text, flags=re.S)).strip()
             text = _ATTRIBUTES.sub("", text) or text
             title, number = strip_number(text)
@@ -254,16 +263,21 @@ class _Reading:
         seen = False
         for block in self.blocks:
             if block.kind == "heading" and block is not title:
-                if not seen and title is not None and fold(_ESCAPED.sub(r"\1", block.text)) == fold(self.rec.title):
+                text = fold(_ESCAPED.sub(r"\1", block.text))
+                if not seen and title is not None and text == fold(self.rec.title):
                     seen = True
+                    continue
+                if text in _METADATA_HEADINGS:
                     continue
                 return block.start
         return len(self.lines)
 
     def metadata(self, blocks: list[Block]) -> None:
         rec = self.rec
-        for block in blocks:
+        for n, block in enumerate(blocks):
             entries = entries_of(block, self.lines)
+            if block.kind == "paragraph" and n + 1 < len(blocks):
+                entries = self.value_below(block, blocks[n + 1], entries)
             if not any(e.field for e in entries):
                 continue
             styles = {e.style for e in entries}
@@ -276,6 +290,24 @@ class _Reading:
                 self.take(entry)
             if block.kind in ("table", "html_block", "blockquote") and len(known) == len(entries):
                 self.drop(*range(block.start, block.end))
+
+    def value_below(self, block: Block, below: Block, entries: list[Entry]) -> list[Entry]:
+        """`**Status**` (or `Status:`) alone on its line, its value the next paragraph's
+        first line."""
+        lines = [n for n in range(block.start, block.end) if self.lines[n].strip()]
+        if len(lines) != 1 or below.kind not in ("paragraph", "bullet_list"):
+            return entries
+        line = self.lines[lines[0]].rstrip("\r\n")
+        m = _BOLD_KEY.match(line)
+        key = m.group("key").strip() if m else (entries[0].key if len(entries) == 1 and not entries[0].value.strip()
+                                                 else None)
+        if not key or field_of_key(key) not in ("status", *_DATE_FIELDS):
+            return entries
+        n = below.start
+        value = re.sub(r"^\s*(?:[-*+]\s+)?", "", self.lines[n].rstrip("\r\n")).rstrip()
+        prefix = self.lines[n][:len(self.lines[n]) - len(self.lines[n].lstrip())]
+        self.drop(lines[0])
+        return [Entry(key, value, n, field_of_key(key), "line", prefix=prefix)]
 
     def take(self, entry: Entry) -> None:
         rec, field = self.rec, entry.field
@@ -330,7 +362,10 @@ class _Reading:
                 continue
             key = section_key(chunk.heading)
             folded = fold(re.sub(r"<!--.*?-->", "", chunk.heading))
-            if key == "status" and chunk.role != "head":
+            m = _KEY_IN_HEADING.match(chunk.heading)
+            if key is None and m and field_of_key(m.group("key")) == "status" and rec.status_text is None:
+                self.status_heading(i, m.group("value"))
+            elif key == "status" and chunk.role != "head":
                 if any(c.role == "status" for c in rec.body):
                     continue
                 chunk.role = "status"
@@ -339,6 +374,18 @@ class _Reading:
                 self.links_section(i)
             elif folded in CHANGELOG_HEADINGS:
                 self.changelog(i)
+
+    def status_heading(self, i: int, value: str) -> None:
+        """'## Status: Accepted': the status in the heading itself."""
+        rec = self.rec
+        reading = read_status(value, where="status heading")
+        if reading.status is None and not reading.legend:
+            return
+        rec.status_text, rec.status = value, reading.status
+        rec.links += reading.links
+        self.status_from = "status section"
+        rec.body[i].role = rec.body[i].role or "status"
+        self.mark("status", self.starts[i], value)
 
     def chunk_blocks(self, i: int) -> list[Block]:
         start = self.starts[i]

@@ -175,6 +175,9 @@ class _Reading:
                     rec.title, rec.title_from = strip_number(" ".join(text.split()))[0], "front matter"
             elif field == "status":
                 text = scalar_text(value)
+                if text is None and isinstance(value, list) and value and scalar_text(value[-1]):
+                    text = scalar_text(value[-1])  # a history of statuses: the last one
+                    rec.note("status", f"front matter '{key}' lists {len(value)} statuses; the last one is used")
                 if text is None:
                     rec.note("status", f"front matter '{key}' is not a status word; kept as written", "warning")
                     continue

@@ -43,7 +43,7 @@ _KEYS = {
                 "创建日期", "创建时间", "proposed on", "proposed date"),
     "updated": ("last updated", "last update", "last modified", "updated", "modified", "updated on",
                 "last reviewed", "aktualisiert", "actualizado", "mis a jour", "atualizacao",
-                "ultima atualizacao", "更新日期", "更新时间"),
+                "ultima atualizacao", "updated at", "modified at", "更新日期", "更新时间"),
     "decision-makers": ("deciders", "decision-makers", "decision makers", "decision-maker", "decision maker",
                         "decided by", "decideurs", "decisores", "entscheider", "entscheidungstrager",
                         "决策者", "决策人", "approvers", "approved by", "decisori", "beslissers", "участники"),
@@ -59,13 +59,18 @@ _KEYS = {
     "superseded-by": ("superseded by", "superceded by", "replaced by", "ersetzt durch", "remplace par",
                       "reemplazado por", "substituido por"),
 }
-_KEY_OF = {fold(word): field for field, words in _KEYS.items() for word in words}
+def _key_words(key: str) -> str:
+    inner = re.sub(r"^(\*\*|__)(.*)\1$", r"\2", str(key).strip())  # emphasis around the key
+    return " ".join(fold(re.sub(r"[_-]+", " ", inner)).split())
+
+
+_KEY_OF = {_key_words(word): field for field, words in _KEYS.items() for word in words}
 
 
 def field_of_key(key: str) -> str | None:
     """The field a metadata key names ('Status' -> 'status', 'Décideurs' ->
-    'decision-makers', 'Last Modified' -> 'updated'), or None."""
-    return _KEY_OF.get(fold(key))
+    'decision-makers', 'Last Modified' and 'updated_at' -> 'updated'), or None."""
+    return _KEY_OF.get(_key_words(key))
 
 
 # --- section headings -----------------------------------------------------------------------

@@ -265,3 +265,30 @@ def test_a_yaml_comment_in_adrkits_own_front_matter_is_still_found(tmp_path, cli
     nb_path.write_text(json.dumps(nb), encoding="utf-8")
     res = cli("lint", "--json")
     assert [f["code"] for f in json.loads(res.out)] == ["front-matter-comment"]
+
+
+def test_an_image_outside_the_folder_comes_along_and_the_export_gives_the_link_back(tmp_path, cli, log_dir):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    write(repo, "doc/diagrams/flow.png", PNG)
+    text = "# 1. Flow\n\n## Status\n\nAccepted\n\n## Context\n\n![Flow](../diagrams/flow.png)\n"
+    write(repo, "doc/adr/0001-flow.md", text)
+    res = cli("import", repo / "doc" / "adr", "--json")
+    assert res.code == 0, res.err
+    report = json.loads(res.out)
+    assert report["assets"] == ["_imported/doc/diagrams/flow.png"]
+    assert (log_dir / "_imported" / "doc" / "diagrams" / "flow.png").read_bytes() == PNG
+    nb = json.loads((log_dir / "0001-flow.ipynb").read_text(encoding="utf-8"))
+    assert "](_imported/doc/diagrams/flow.png)" in "".join(nb["cells"][-1]["source"])
+    assert cli("export", "--format", "source", "--out", "back").code == 0
+    assert (tmp_path / "back" / "0001-flow.md").read_text(encoding="utf-8") == text
+    assert cli("export", "--format", "madr", "--out", "madr").code == 0
+    assert (tmp_path / "madr" / "_imported" / "doc" / "diagrams" / "flow.png").read_bytes() == PNG
+    # a file outside the repository is not copied
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(PNG)
+    write(repo, "doc/adr/0002-leak.md", "# 2. Leak\n\n![x](../../../secret.png)\n")
+    res = cli("import", repo / "doc" / "adr", "--json")
+    leak = next(f for f in json.loads(res.out)["files"] if f["source"] == "0002-leak.md")
+    assert [n["kind"] for n in leak["notes"]].count("outside-image") == 1
+    assert not list(log_dir.rglob("secret.png"))

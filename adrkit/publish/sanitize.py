@@ -115,8 +115,6 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _FUNCTION = re.compile(r"([a-zA-Z-]*)\s*\(\s*([^()]*)\)")
 _LOCAL_REF = re.compile(r"url\(\s*['\"]?#(?!" + ID_PREFIX + r")([^'\")\s]+)['\"]?\s*\)")
 _REMOTE = "nb-remote-image-"
-_REMOTE_IMG = re.compile(r'<img\b([^>]*?)\ssrc="#' + _REMOTE + r'(\d+)"([^>]*)>')
-_ALT = re.compile(r'\salt="([^"]*)"')
 _SAFE_FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "translate", "scale", "rotate", "matrix",
                    "skewx", "skewy", "calc", "var"}
 
@@ -187,7 +185,7 @@ class Sanitizer:
             found, self._found = self._found, Found()
             self._guide_log = None
         if "<img" in out:
-            out = _REMOTE_IMG.sub(lambda m: _remote_link(m, found.dropped), out)
+            out = _remote_links(out, found.dropped)
             out = _IMG_WITHOUT_ALT.sub(r'<img alt="Image without a description"\1', out)
         found.decisions = list(dict.fromkeys(found.decisions))
         found.files = list(dict.fromkeys(found.files))
@@ -285,19 +283,33 @@ class Sanitizer:
         return f"files/{quote(joined)}{'?' + query if query else ''}{frag}"
 
 
-def _remote_link(m: re.Match, dropped: list[str]) -> str:
-    """An image from another host, as a link to it (the page loads nothing from there)."""
-    n = int(m.group(2))
-    if n >= len(dropped):
-        return ""
+def _remote_links(out: str, dropped: list[str]) -> str:
+    """Each image from another host, as a link to it (the page loads nothing from
+    there). The cleaned HTML is read with a parser, as an attribute may hold '>'."""
     import html
+    from html.parser import HTMLParser
 
-    alt = _ALT.search(m.group(1) + m.group(3))
-    text = alt.group(1) if alt and alt.group(1).strip() else "image"
-    url = "https:" + dropped[n] if dropped[n].startswith("//") else dropped[n]
-    host = urlsplit(url).netloc
-    return (f'<a class="remote-image" href="{html.escape(url, quote=True)}">{text}'
-            f' (image on {html.escape(host)})</a>')
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class _Images(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = dict(attrs)
+            if tag == "img" and str(values.get("src") or "").startswith("#" + _REMOTE):
+                found.append((self.get_starttag_text() or "", values))
+
+        handle_startendtag = handle_starttag
+
+    _Images(convert_charrefs=True).feed(out)
+    for raw, values in found:
+        n = int(str(values["src"])[len(_REMOTE) + 1:] or -1)
+        if not raw or not 0 <= n < len(dropped):
+            continue
+        url = "https:" + dropped[n] if dropped[n].startswith("//") else dropped[n]
+        alt = str(values.get("alt") or "").strip() or "image"
+        link = (f'<a class="remote-image" href="{html.escape(url, quote=True)}">{html.escape(alt)}'
+                f' (image on {html.escape(urlsplit(url).netloc)})</a>')
+        out = out.replace(raw, link, 1)
+    return out
 
 
 def _other_host(url: str) -> bool:

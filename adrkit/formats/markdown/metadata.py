@@ -14,10 +14,10 @@ import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any, Iterator
+from typing import Any
 
 from adrkit.formats.markdown.blocks import Block
-from adrkit.formats.markdown.vocabulary import field_of_key, fold
+from adrkit.formats.markdown.vocabulary import field_of_key
 
 __all__ = ["Entry", "entries_of", "clean_value"]
 
@@ -259,10 +259,6 @@ def entries_of(block: Block, lines: list[str]) -> list[Entry]:
     return []
 
 
-def looks_like_metadata(entries: list[Entry]) -> bool:
-    return any(e.field for e in entries)
-
-
 def value_words(entry: Entry) -> str:
     """An entry's value as plain words (continuation lines joined)."""
     parts = [entry.value] + list(entry.extra_lines)
@@ -270,11 +266,3 @@ def value_words(entry: Entry) -> str:
         parts = [re.sub(r"<[^>]+>", "", p) for p in parts]
     return " ".join(clean_value(p) for p in parts if p.strip())
 
-
-def fold_key(key: str) -> str:
-    return fold(key)
-
-
-def iter_entries(blocks: list[Block], lines: list[str]) -> Iterator[tuple[Block, list[Entry]]]:
-    for block in blocks:
-        yield block, entries_of(block, lines)

@@ -33,7 +33,7 @@ from adrkit.formats.markdown.metadata import Entry, clean_value, entries_of, val
 from adrkit.formats.markdown.names import parse_record_name
 from adrkit.formats.markdown.statuses import (history_entry, is_legend, read_status, successor_links,
                                               typed_link_line)
-from adrkit.formats.markdown.text import Chunk, MarkdownRecord, RawLink
+from adrkit.formats.markdown.text import MarkdownRecord, RawLink
 from adrkit.formats.markdown.vocabulary import (CHANGELOG_HEADINGS, SUCCESSOR_WORDS, field_of_key, fold,
                                                 section_key)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "field_of_key", "section_key", "status_word", "is_status_heading", "SUCCESSOR_WORDS",
+__all__ = ["fold", "field_of_key", "section_key", "status_word", "statuses_named", "SUCCESSOR_WORDS",
            "rel_of", "rel_label", "REL_WORDS", "CHANGELOG_HEADINGS"]
 
 
@@ -105,10 +105,6 @@ def section_key(heading: str | None) -> str | None:
         return None
     text = re.sub(r"<!--.*?-->", "", heading, flags=re.S)
     return _SECTION_OF.get(fold(text))
-
-
-def is_status_heading(heading: str) -> bool:
-    return section_key(heading) == "status"
 
 
 # --- status words --------------------------------------------------------------------------

@@ -280,3 +280,35 @@ def test_html_table_to_markdown_reads_pandas_tables():
     assert table.split("\n")[0] == "|  | option | score |"
     assert "| 1 | B\\|C | 2.0 |" in table
     assert html_table_to_markdown("<p>no table</p>") is None
+
+
+@pytest.mark.parametrize("text,status", [
+    ("[Accepted](https://example.org/review/12)", "accepted"), ("Proposed → Accepted", "accepted"),
+    ("Proposed -> Rejected", "rejected"), ("~~Proposed~~ Accepted", "accepted"),
+])
+def test_status_words_in_a_link_after_an_arrow_or_beside_struck_words(text, status):
+    assert status_of(text) == status
+
+
+def test_names_with_prefix_dates_and_dots_and_guides_beside_the_records():
+    from adrkit.formats.markdown import is_index_name
+
+    assert (parse_record_name("adr-2021-05-03-title.md").date, parse_record_name("ADR.001.title.md").number) \
+        == ("2021-05-03", 1)
+    assert is_index_name("how-to-write-adrs.md") and is_index_name("adr-guide.md")
+    assert not is_index_name("0005-write-a-guide.md") and not is_index_name("use-ethnio.md")
+
+
+@pytest.mark.parametrize("text,title,status,date", [
+    ("# X\n\n## Status: Accepted\n\nText\n", "X", "accepted", ""),
+    ("# X\n\n**Status**\n\nAccepted\n\n**Date**\n\n2020-01-02\n\n## Context\n", "X", "accepted", "2020-01-02"),
+    ("# X\n\n## Metadata\n\n- Status: Rejected\n- Date: 2021-02-03\n\n## Context\n\nY\n", "X", "rejected", "2021-02-03"),
+    ("## ADR 5: Use X\n\nStatus: proposed\n\n## Context\n", "Use X", "proposed", ""),
+    ("# X\n\n> **Status:** Accepted\n> **Date:** 2020-01-02\n", "X", "accepted", "2020-01-02"),
+    ("---\nstatus: [proposed, accepted]\ncreated_at: 2025-07-02T16:05:00Z\n---\n# ADR-008: Y {#adr-8}\n", "Y",
+     "accepted", "2025-07-02"),
+])
+def test_more_places_people_write_metadata(text, title, status, date):
+    rec = read_markdown(text, path="0005-x.md")
+    assert (rec.title, rec.status, rec.date) == (title, status, date)
+    assert rec.text() == text

@@ -28,8 +28,9 @@ FOLDER_PAGES = ("readme", "index", "_index")  # the page of a folder-per-record
 
 _PREFIX = r"(?:adr|rfc|dr|decision|adl)"
 _DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{14}|\d{8}|\d{4}-\d{2}(?=[-_ ]))(?:[-_ .]+(?P<rest>.*))?$")
-_NUMBER = re.compile(rf"^(?:{_PREFIX}[-_ ]?)?(?P<number>\d{{1,6}})(?:[-_ .]+(?P<slug>.*))?$", re.I)
-_PLACEHOLDER = re.compile(rf"^(?:{_PREFIX}[-_ ]?)(?P<number>x+|n+|\?+|#+)(?:[-_ .]+(?P<slug>.*))?$", re.I)
+_NUMBER = re.compile(rf"^(?:{_PREFIX}[-_ .]?)?(?P<number>\d{{1,6}})(?:[-_ .]+(?P<slug>.*))?$", re.I)
+_PLACEHOLDER = re.compile(rf"^(?:{_PREFIX}[-_ .]?)(?P<number>x+|n+|\?+|#+)(?:[-_ .]+(?P<slug>.*))?$", re.I)
+_PREFIXED = re.compile(rf"^{_PREFIX}[-_ .]+(?=\d{{4}}-\d{{2}}|\d{{8}}(?:\D|$))", re.I)
 _INDEX_NAMES = {"readme", "index", "_index", "toc", "summary", "contents", "table-of-contents", "changelog",
                 "license", "contributing", "code-of-conduct", "sidebar", "_sidebar", "home", "overview",
                 "adr", "adrs", "decisions", "decision-log", "decision-records", "log", "glossary", "_category_"}
@@ -76,7 +77,8 @@ def _valid_date(text: str) -> str | None:
 def parse_record_name(name: str) -> RecordName:
     """Read a record's file name (or its folder's name, for a folder per record)."""
     stem = _stem(name).strip()
-    m = _DATE.match(stem)
+    prefixed = _PREFIXED.match(stem)  # 'adr-2021-05-03-title'
+    m = _DATE.match(stem[prefixed.end():] if prefixed else stem)
     if m:
         date = _valid_date(m.group("date"))
         if date is not None:
@@ -99,13 +101,22 @@ def _words(name: str) -> str:
     return stem[:1] + re.sub(r"[\s_]+", "-", stem[1:])
 
 
+_GUIDE_WORDS = {"guide", "guides", "guideline", "guidelines", "howto", "instructions",
+                "introduction", "overview", "faq"}
+
+
 def is_index_name(name: str) -> bool:
-    """README.md, index.md, _index.md, SUMMARY.md, adr.md, 000-index.md: a page about
+    """README.md, index.md, _index.md, SUMMARY.md, adr.md, 000-index.md, and a guide
+    named without a number or date (adr-guide.md, how-to-write-adrs.md): a page about
     the records, not one of them."""
     words = _words(name)
     if words in _INDEX_NAMES or words.lstrip("_") in _INDEX_NAMES:
         return True
     parsed = parse_record_name(name)
+    if parsed.number is None and parsed.date is None and not parsed.placeholder:
+        parts = [w for w in re.split(r"[^a-z0-9]+", words) if w]
+        if _GUIDE_WORDS & set(parts) or "how-to" in words or "how-we" in words:
+            return True
     return parsed.slug.lower().replace("_", "-") in ("index", "readme", "toc", "contents", "table-of-contents")
 
 

@@ -35,10 +35,16 @@ class StatusReading:
     legend: bool = False
 
 
-def _plain(text: str) -> str:
-    """The words of a status: comments, tags and link destinations gone, link text kept
-    out (a successor's title is not a status)."""
-    text = _COMMENT.sub(" ", text)
+_STRUCK = re.compile(r"~~.*?~~|<(del|s|strike)\b[^>]*>.*?</\1>", re.S | re.I)
+_ARROW = re.compile(r"\s*(?:→|->|=>|⇒|⟶|➔)\s*")
+
+
+def _plain(text: str, *, link_text: bool = False) -> str:
+    """The words of a status: comments, struck-out words, tags and link destinations
+    gone, link text kept out (a successor's title is not a status) unless asked for."""
+    text = _STRUCK.sub(" ", _COMMENT.sub(" ", text))
+    if link_text:
+        text = _MD_LINK.sub(lambda m: f" {m.group(1)} ", text)
     text = re.sub(r"<a\b[^>]*>.*?</a>", " ", text, flags=re.S | re.I)
     text = _TAG.sub(" ", text)
     text = _MD_LINK.sub(" ", text)
@@ -70,7 +76,9 @@ def read_status(value: str, *, where: str = "status") -> StatusReading:
     if is_legend(words):
         return StatusReading(None, words, legend=True)
     plain = _plain(words)
-    hit = status_word(plain)
+    if _ARROW.search(plain):  # 'Proposed -> Accepted': where it went last
+        plain = next((part for part in reversed(_ARROW.split(plain)) if status_word(part)), plain)
+    hit = status_word(plain) or status_word(_plain(words, link_text=True))
     if hit is None:
         return StatusReading(None, words)
     status = hit[0]

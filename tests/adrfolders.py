@@ -671,7 +671,8 @@ def _render_record(i: int, rec: RecordSpec, ctx: _Ctx, headings_of) -> tuple[byt
         lines += status_section + [""]
 
     # 4. the body
-    body = _body(i, rec, ctx, lang_name, headings_of, links, extra_files)
+    taken = {ltext} if rec.status == "superseded" and rec.successor_url else set()
+    body = _body(i, rec, ctx, lang_name, headings_of, links, extra_files, taken)
     lines += body
     if status_section and not section_first:
         lines += [""] + status_section
@@ -783,7 +784,7 @@ def _front_matter(rec: RecordSpec, ctx: _Ctx, i: int, title: str, status: str | 
 
 
 def _body(i: int, rec: RecordSpec, ctx: _Ctx, lang: str, headings_of, links: list[LinkTruth],
-          extra_files: dict[str, bytes]) -> list[str]:
+          extra_files: dict[str, bytes], taken: set[str] = frozenset()) -> list[str]:
     layout = SECTIONS.get((lang, rec.sections)) or SECTIONS[(lang, "nygard")]
     path = ctx.paths[i]
     here = posixpath.dirname(path)
@@ -827,7 +828,9 @@ def _body(i: int, rec: RecordSpec, ctx: _Ctx, lang: str, headings_of, links: lis
             "# Benchmark details\n\n| Run | p99 |\n| --- | --- |\n| 1 | 12 ms |\n").encode("utf-8")
         last += ["", "The measurements are in [the benchmark details](details.md)."]
     # links to other records
-    seen_texts = {link.text for link in links}
+    # a link text is used once per record, also against a successor written as a full URL
+    # (not a LinkTruth of its own), so a link on the page is found by its text alone
+    seen_texts = {link.text for link in links} | set(taken)
     link_lines = []
     lang_obj = LANG[lang]
     for spec in rec.links:

@@ -495,6 +495,29 @@ def test_a_status_tag_link_and_date_changed_after_import_reach_every_format(impo
         "| Accepted | 2021-05-06 |\n")
 
 
+def test_a_link_between_records_of_a_team_folder_comes_back_as_written(tmp_path, cli):
+    """`team/0001-e.md` links to its neighbour `0003-c.md`; another record's notebook at
+    the top of the log is also named `0003-c`: the link, relative to its own record,
+    stays on the neighbour."""
+    src = tmp_path / "src"
+    (src / "team").mkdir(parents=True)
+    texts = {"0001-a.md": "# 1. A\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n",
+             "0003-c.md": "# 3. C\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n",
+             "team/0001-e.md": "# 1. E\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n\n"
+                               "## Context\n\nSee [c](0003-c.md).\n",
+             "team/0003-c.md": "# 3. C\n\nDate: 2020-01-01\n\n## Status\n\nProposed\n"}
+    for name, text in texts.items():
+        (src / name).write_text(text, encoding="utf-8")
+    assert cli("init").code == 0
+    res = cli("import", src)
+    assert res.code == 0, res.err
+    assert (tmp_path / "decisions" / "0003-c.ipynb").is_file()
+    res = cli("export", "--format", "source", "--out", "out")
+    assert res.code == 0, res.err
+    for name, text in texts.items():
+        assert (tmp_path / "out" / name).read_text(encoding="utf-8") == text, name
+
+
 # --- where export may write, what it reads ----------------------------------------------
 
 def test_export_into_the_log_folder_is_refused(tmp_path, cli):

@@ -105,7 +105,7 @@ def body_of(rec: Record, data: dict[str, Any], md_rel: str, own_format: bool, ct
             return text
         links = list(iter_links(text))
         _copy_local_files(links, ctx.log.dir, base, here, out.assets, stem, ctx)
-        return _rewrite_links(text, links, _link_base(rec, src), md_rel, ctx.sources)
+        return _rewrite_links(text, links, _link_base(rec, src), md_rel, ctx.sources, restored=restore)
 
     for cell in nb.get("cells", [])[1:]:
         kind = cell.get("cell_type")
@@ -201,10 +201,12 @@ def _may_link(text: str) -> bool:
     return "](" in text or "]:" in text or "<" in text
 
 
-def _rewrite_links(text: str, links: list[Any], base_rel: str, md_rel: str, sources: dict[str, str]) -> str:
+def _rewrite_links(text: str, links: list[Any], base_rel: str, md_rel: str, sources: dict[str, str], *,
+                   restored: bool = False) -> str:
     """Point links at other records' exported files (names change across formats).
     A link written in the notebook is relative to the log folder; a restored original
-    is relative to the record's own file."""
+    (`restored`), like any link of a record imported by an earlier version, is relative
+    to the record's own file."""
     here = posixpath.dirname(md_rel) or "."
     base = posixpath.dirname(base_rel)
     spans = []
@@ -217,7 +219,10 @@ def _rewrite_links(text: str, links: list[Any], base_rel: str, md_rel: str, sour
         if not path:
             continue
         target = None
-        for candidate in (posixpath.normpath(path), posixpath.normpath(posixpath.join(base, path))):
+        candidates = [posixpath.normpath(posixpath.join(base, path))]
+        if not restored:
+            candidates.insert(0, posixpath.normpath(path))
+        for candidate in candidates:
             if candidate in sources:
                 target = candidate
                 break

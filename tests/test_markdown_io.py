@@ -3,6 +3,8 @@ statuses in any spelling, link lines, headings inside code fences and comments, 
 text kept byte for byte, and the writers' own styles."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from adrkit.core.errors import FormatError
@@ -179,6 +181,18 @@ def test_broken_front_matter_is_read_line_by_line_and_reported():
     assert any("line 2" in n.message and n.level == "warning" for n in rec.notes)
     rec = read_markdown("---\nstatus: accepted\n# X\n", path="0001-x.md")  # unclosed: a thematic break
     assert rec.front_matter_block is None
+
+
+@pytest.mark.parametrize("block, bad", [("---\ntitle: A\ncategory:Web\nstatus: accepted\n---\n", 3),
+                                        ("---\ntitle: \"A\nstatus: accepted\n---\n", 2),
+                                        ("+++\ntitle = \"A\"\nbad line\nstatus = \"accepted\"\n+++\n", 3)])
+def test_broken_front_matter_warnings_name_only_the_line_that_is_wrong(block, bad):
+    """The parser's own position (often the line after, or counted inside the block)
+    is not repeated beside the line that was read and found wrong."""
+    rec = read_markdown(block + "# X\n", path="0001-x.md")
+    lines = {int(n) for note in rec.notes for n in re.findall(r"\bline (\d+)", note.message)}
+    assert lines == {bad}, [n.message for n in rec.notes]
+    assert rec.status == "accepted"
 
 
 def test_split_sections_keeps_fenced_headings_inside():

@@ -133,6 +133,9 @@ def _line_by_line(kind: str, inner: str, why: str) -> tuple[dict[str, Any], list
             continue
         data[key] = item
     why = re.sub(r"^front matter\s+", "", why)
+    if problems:  # the lines are named: the parser's own position (often the line after) would confuse
+        why = re.sub(r"\s*\([^()]*line \d+[^()]*\)$", "", why)
+        why = why.split(":", 1)[0] if why.startswith("does not parse as") else why
     problems.insert(0, f"front matter {why}; read line by line, kept as written")
     return data, problems
 

@@ -526,7 +526,10 @@ def render(spec: FolderSpec) -> AdrFolder:
 def _headings(rec: RecordSpec) -> list[tuple[int, str]]:
     lang = TITLES[rec.title_index][2]
     layout = SECTIONS.get((lang, rec.sections)) or SECTIONS[(lang, "nygard")]
-    return [(level, heading) for level, heading, _ in layout]
+    out = [(level, heading) for level, heading, _ in layout]
+    if rec.meta == "adr-tools" and rec.status is not None and _placement(rec)[1]:
+        out.append((2, LANG[lang].status_heading))  # the `## Status` section, a link target too
+    return out
 
 
 def _render_record(i: int, rec: RecordSpec, ctx: _Ctx, headings_of) -> tuple[bytes, RecordTruth, dict[str, bytes]]:

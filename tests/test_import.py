@@ -292,3 +292,18 @@ def test_an_image_outside_the_folder_comes_along_and_the_export_gives_the_link_b
     leak = next(f for f in json.loads(res.out)["files"] if f["source"] == "0002-leak.md")
     assert [n["kind"] for n in leak["notes"]].count("outside-image") == 1
     assert not list(log_dir.rglob("secret.png"))
+
+
+def test_a_link_to_the_status_heading_leads_to_it_on_the_site(tmp_path, cli, log_dir):
+    """`#status` is the GitHub id of every adr-tools record's `## Status`: the page's own
+    elements do not take it."""
+    folder = tmp_path / "adr"
+    write(folder, "0001-a.md", nygard(1, "A", body="See [its status](0002-b.md#status) and [mine](#status)."))
+    write(folder, "0002-b.md", nygard(2, "B"))
+    assert cli("import", folder).code == 0
+    res = cli("build")
+    assert res.code == 0 and " 0 warnings" in res.err, res.err
+    a = (tmp_path / "site" / "0001-a.html").read_text(encoding="utf-8")
+    b = (tmp_path / "site" / "0002-b.html").read_text(encoding="utf-8")
+    assert 'href="0002-b.html#status"' in a and 'href="#status"' in a
+    assert '<h2 id="status">' in a and '<h2 id="status">' in b

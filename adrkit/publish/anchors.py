@@ -11,6 +11,7 @@ so they never collide with the page's own.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import unquote
 
 from adrkit.formats.markdown.blocks import github_id
@@ -18,9 +19,21 @@ from adrkit.formats.markdown.blocks import github_id
 __all__ = ["github_id", "HeadingIds", "PAGE_IDS", "ELEMENT_PREFIX"]
 
 ELEMENT_PREFIX = "nb-"
-# ids the site's own templates use (site/*.html.j2)
-PAGE_IDS = {"site-q", "content", "adr-title", "guide-title", "relations-h", "adr-table", "filters", "q",
-            "status", "tag", "count", "no-results", "guide-results", "guide-results-h"}
+# the templates of the pages that hold a notebook body
+_BODY_TEMPLATES = ("base.html.j2", "decision.html.j2", "guide.html.j2")
+_TEMPLATE_ID = re.compile(r"""\sid\s*=\s*["']([^"'{}]+)["']""")
+
+
+def _template_ids() -> frozenset[str]:
+    """The fixed ids the templates around a notebook body give their own elements (read
+    from the templates, so a heading such as `## Status` keeps the id GitHub gives it
+    unless the page itself uses that id)."""
+    folder = Path(__file__).with_name("templates") / "site"
+    return frozenset(m.group(1) for name in _BODY_TEMPLATES
+                     for m in _TEMPLATE_ID.finditer((folder / name).read_text(encoding="utf-8")))
+
+
+PAGE_IDS = _template_ids()
 _HEADING_ID = re.compile(r"""<h[1-6]\b[^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 
 

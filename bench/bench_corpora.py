@@ -243,18 +243,20 @@ def main() -> int:
             print(f"{corpus.name} ...", file=sys.stderr)
             rows.append(bench_corpus(corpus, work / corpus.name, args.runs, peers))
         viewer_ok = peers and any(r.viewer for r in rows)
-        seen = [r for r in rows if r.viewer]
+        seen = [r for r in rows if r.viewer and r.viewer_records]  # the corpora adr-viewer found records in
         records = sum(r.records for r in rows)
         n = len(rows)
         sums = [total(f"adrkit import ({n} processes, summed)", [r.imported for r in rows]),
                 total(f"adrkit cold build ({n} processes, summed)", [r.cold for r in rows]),
                 total(f"adrkit no-op rebuild ({n} processes, summed)", [r.noop for r in rows])]
-        if viewer_ok:
+        if viewer_ok and seen:
             sums.append(total(f"adr-viewer ({len(seen)} processes, summed; {sum(r.viewer_records for r in seen)} "
                               f"records read)", [r.viewer for r in seen]))
-            sums.append(total(f"adrkit cold build of the same {len(seen)} corpora (summed)", [r.cold for r in seen]))
-            sums.append(total(f"adrkit no-op rebuild of the same {len(seen)} corpora (summed)",
-                              [r.noop for r in seen]))
+            if len(seen) < n:  # else they are the rows above
+                sums.append(total(f"adrkit cold build of the same {len(seen)} corpora (summed)",
+                                  [r.cold for r in seen]))
+                sums.append(total(f"adrkit no-op rebuild of the same {len(seen)} corpora (summed)",
+                                  [r.noop for r in seen]))
         l4b = l4b_row = None
         own = [r for r in rows if r.name == L4B_CORPUS]
         if peers and not own:
@@ -282,9 +284,9 @@ def main() -> int:
         verdicts.append(f"- all corpora: adrkit's {n} cold builds (summed, {records} records) take "
                         f"{cold.seconds / result.seconds:.3f}x the time of log4brains' one build of "
                         f"{adrs} records")
-    if viewer_ok:
-        v, cold_seen, noop_seen = sums[3], sums[4], sums[5]
-        verdicts.append(f"- adrkit cold builds vs adr-viewer (both summed over the corpora adr-viewer read): "
+    if viewer_ok and seen:
+        v, cold_seen, noop_seen = (sums[3], sums[4], sums[5]) if len(sums) > 4 else (sums[3], sums[1], sums[2])
+        verdicts.append(f"- adrkit cold builds vs adr-viewer (both summed over the corpora adr-viewer found records in): "
                         f"{cold_seen.seconds / v.seconds:.1f}x the time; no-op rebuilds "
                         f"{noop_seen.seconds / v.seconds:.1f}x")
 

@@ -326,3 +326,13 @@ def test_more_places_people_write_metadata(text, title, status, date):
     rec = read_markdown(text, path="0005-x.md")
     assert (rec.title, rec.status, rec.date) == (title, status, date)
     assert rec.text() == text
+
+
+@pytest.mark.parametrize("line,date", [
+    ("Date January 2016", "2016-01"), ("Date 3 January 2016", "2016-01-03"), ("* Date Jan 5, 2016", "2016-01-05"),
+    ("日期 2016-01-02", "2016-01-02"), ("Datum 14.03.2020", "2020-03-14"),
+    ("Data is kept in one database", ""), ("Date night is on Friday", ""),
+])
+def test_a_date_line_without_a_colon_in_any_shape_is_read_and_a_sentence_is_not(line, date):
+    rec = read_markdown(f"# X\n\n{line}\n\n## Status\n\nAccepted\n", path="0001-x.md")
+    assert (rec.date, rec.status) == (date, "accepted") and rec.text() == f"# X\n\n{line}\n\n## Status\n\nAccepted\n"

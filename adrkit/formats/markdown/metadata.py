@@ -1,8 +1,8 @@
 """Metadata written in a record's text, wherever and however it is written: `Key: value`
 lines, bullets (`* Status: Accepted`, `- **Status**: Accepted`), bold lines
-(`**Status:** Accepted`), `Date 14/03/2020` without a colon, markdown tables (a key
-column, or a header row of keys over one row of values, also inside a blockquote),
-and HTML tables.
+(`**Status:** Accepted`), a date without a colon (`Date 14/03/2020`, `Date January
+2016`), markdown tables (a key column, or a header row of keys over one row of values,
+also inside a blockquote), and HTML tables.
 
 `entries_of(block, lines)` returns one `Entry` per key/value found in a top-level
 block, with the line it sits on and the value exactly as written there, so a writer
@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from adrkit.formats.markdown.blocks import Block
+from adrkit.formats.markdown.dates import read_date
 from adrkit.formats.markdown.vocabulary import field_of_key
 
 __all__ = ["Entry", "entries_of", "clean_value"]
@@ -41,8 +42,8 @@ _KV = re.compile(
     r"^(?P<lead>\s{0,3}(?:>\s*)?(?:[-*+]\s+)?)"
     r"(?P<open>\*\*|__)?(?P<key>[^\W\d][^:：|\n]{0,40}?)(?P<inner>[:：])?(?P<close>\*\*|__)?"
     r"(?(inner)|\s*[:：])\s*(?P<value>.*?)(?P<trail>\s*\\?)$")
-_DATE_NO_COLON = re.compile(r"^(?P<lead>\s{0,3}(?:[-*+]\s+)?)(?P<open>\*\*)?(?P<key>Date|Datum|Fecha|Data)(?P<close>\*\*)?"
-                            r"\s+(?P<value>\d[\d/.\-]{5,}\d)(?P<trail>\s*)$", re.I)
+_DATE_NO_COLON = re.compile(r"^(?P<lead>\s{0,3}(?:[-*+]\s+)?)(?P<open>\*\*)?(?P<key>Date|Datum|Fecha|Data|日期)"
+                            r"(?P<close>\*\*)?\s+(?P<value>\w[\w ,./\-]{4,}?)(?P<trail>\s*)$", re.I)
 
 
 def clean_value(value: str) -> str:
@@ -61,7 +62,7 @@ def _line_entry(line: str, number: int, style: str) -> Entry | None:
     m = _KV.match(line.rstrip("\r\n"))
     if not m or ("://" in m.group("key")) or m.group("key").rstrip().endswith(("http", "https")):
         m = _DATE_NO_COLON.match(line.rstrip("\r\n"))
-        if not m:
+        if not m or not read_date(m.group("value")).shape:  # 'Data is kept ...' is a sentence, not a date
             return None
     key = m.group("key").strip().rstrip("*_").strip()
     if not key or len(key.split()) > 5:

@@ -183,6 +183,29 @@ def _strict(cli, log_dir, folder) -> str:
     return res.err
 
 
+def test_titles_left_in_the_templates_brackets_are_records_and_a_bracketed_template_is_not(tmp_path, cli, log_dir):
+    folder = tmp_path / "fr"
+    write(folder, "ADR-001-gestion-des-dates.md",
+          "# [Gestion des Dates]\n\n* Statut : mergé\n* Date : 2022-10-05\n\n## Contexte\n\nX.\n")
+    write(folder, "ADR-002-pipeline.md",
+          "# [Pipeline Analytics]\n\n* Statut : brouillon\n* Date : 2023-04-04\n\n## Contexte\n\nY.\n")
+    write(folder, "decision-record.md",  # a template under a name that does not say so
+          "# [short title of solved problem and solution]\n\n* Status: [proposed | rejected | accepted]\n"
+          "* Date: [YYYY-MM-DD when the decision was last updated]\n")
+    source = (folder / "ADR-001-gestion-des-dates.md").read_bytes()
+    res = cli("import", folder, "--json")
+    assert res.code == 0, res.err
+    from adrkit.storage.log import DecisionLog
+    log = DecisionLog(log_dir)
+    first, second = log.resolve("1").decision, log.resolve("2").decision
+    assert (first.title, first.status, first.date) == ("Gestion des Dates", "accepted", "2022-10-05")
+    assert (second.title, second.status) == ("Pipeline Analytics", "draft")  # brouillon: a draft
+    assert len(list(log_dir.glob("*.ipynb"))) == 2  # the template is not a record
+    out = tmp_path / "back"
+    assert cli("export", "--format", "source", "--out", out).code == 0
+    assert (out / "ADR-001-gestion-des-dates.md").read_bytes() == source  # brackets kept as written
+
+
 def test_folder_with_no_adrs(tmp_path, cli, log_dir):
     folder = tmp_path / "empty"
     write(folder, "README.md", "# nothing\n")

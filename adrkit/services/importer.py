@@ -211,9 +211,14 @@ def _read_all(found: Found, report: ImportReport, problems: list[str]) -> list[_
 
 
 def _is_template(md: MarkdownRecord) -> bool:
-    """A file whose title is a placeholder ('RFC-NNNN Title', '{short title}')."""
-    title = md.title.strip()
-    return md.title_from != "file name" and bool(_PLACEHOLDER_TITLE.match(title))
+    """A file whose title is a placeholder ('RFC-NNNN Title', '{short title}', '[short
+    title]') and that states no date: a record written from a template keeps its
+    brackets now and then ('# [Gestion des Dates]'), but it says when it was decided
+    (a template's status line may read as a status: it lists them all)."""
+    title = f"[{md.title.strip()}]" if md.title_bracketed else md.title.strip()
+    if md.title_from == "file name" or not _PLACEHOLDER_TITLE.match(title):
+        return False
+    return not md.date
 
 
 # --- 2. numbers and stems -------------------------------------------------------------------

@@ -43,6 +43,7 @@ _NUMBERED_TITLE = re.compile(
     r"^(?:(?P<prefix>\[?(?:ADR|RFC|DR|ADL|Decision)\s*[-_#:]?\s*)(?P<n1>\d+|[nNxX?]{2,}|[nN])\]?(?:\s*[.:)\-–—]\s*|\s+)"
     r"|(?P<n2>\d+|[nN]{1,4}|[xX]{2,4})(?:\s*[.:)]\s*|\s+[-–—:]\s+|\s*[-–—]\s+))(?P<title>\S.*)$")
 _BARE_NUMBER = re.compile(r"^(\d{1,4})\s+(?=\S)")
+_BRACKETED = re.compile(r"\[([^\[\]]+)\]")  # a whole title in square brackets (not a link)
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")  # '# Title {#id .class}' (Pandoc, kramdown)
 _DATE_FIELDS = ("date", "created", "updated")
@@ -233,6 +234,10 @@ class _Reading:
             title, number = strip_number(text)
             if number is None:
                 title, number = self.bare_number(title)
+            bracketed = _BRACKETED.fullmatch(title.strip())
+            if bracketed and bracketed.group(1).strip():  # '# [Gestion des Dates]': the template's brackets kept
+                title = bracketed.group(1).strip()
+                rec.title_bracketed = True
             if rec.title and rec.title_from == "front matter" and fold(title) != fold(rec.title):
                 rec.note("title", f"the heading '{title}' and the front matter title '{rec.title}' differ; "
                          "the heading's is used")

@@ -92,6 +92,7 @@ class MarkdownRecord:
     file_date: str | None = None
     slug: str = ""
     title_from: str = "heading"  # heading | front matter | metadata | file name
+    title_bracketed: bool = False  # the heading kept a template's square brackets: '# [Title]'
     status: str | None = None
     status_text: str | None = None
     date: str = ""

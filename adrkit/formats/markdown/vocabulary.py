@@ -125,6 +125,7 @@ _STATUS_WORDS = {
                  "in effect", "current", "valid", "ratified", "enacted",
                  "akzeptiert", "angenommen", "genehmigt", "umgesetzt", "beschlossen", "entschieden",
                  "accepte", "acceptee", "valide", "validee", "adopte", "approuve",
+                 "merge", "mergee", "fusionne", "fusionnee",  # French 'mergé': merged, so accepted
                  "aceptado", "aceptada", "aprobado", "aprobada", "aceito", "aceita", "aprovado", "aprovada",
                  "accettato", "accettata", "approvato", "approvata", "geaccepteerd", "goedgekeurd",
                  "принято", "принят", "утверждено", "утвержден",

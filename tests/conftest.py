@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("ADRKIT_SHARED_CORPORA") or ROOT.parent / "shared" / "corpora")
 FIXED_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
 
@@ -57,8 +57,28 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+MISSING_CORPORA: set[str] = set()  # tests that wanted ../shared/corpora and did not run
+
+
+def corpora_missing(test: str) -> None:
+    """../shared/corpora is absent: fail under CI (the corpus checks must run there),
+    else skip, and say so in the summary so it is never silent."""
+    reason = f"real ADR corpora not found at {CORPORA}"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason}; CI must run the corpus checks", pytrace=False)
+    MISSING_CORPORA.add(test)
+    pytest.skip(reason)
+
+
 @pytest.fixture
-def corpora():
+def corpora(request):
     if not CORPORA.is_dir():
-        pytest.skip(f"real ADR corpora not found at {CORPORA}")
+        corpora_missing(request.node.nodeid)
     return CORPORA
+
+
+def pytest_terminal_summary(terminalreporter):
+    if MISSING_CORPORA:
+        terminalreporter.write_sep("=", "corpus checks not run", yellow=True)
+        terminalreporter.write_line(f"{len(MISSING_CORPORA)} test(s) did not run: the real ADR corpora are not "
+                                    f"at {CORPORA} (CI=true makes this a failure)")

@@ -397,5 +397,184 @@ def test_nygard_link_text_escapes_brackets_in_titles(tmp_path, cli):
     assert f"Supersedes [1. Use \\[x\\](y) \\\\ z]({old_name})" in new
     from adrkit.formats.markdown import iter_links
     status = new.split("## Status", 1)[1].split("## ", 1)[0]
-    assert [href for _, _, href in iter_links(status)] == [old_name]
+    assert [link.href for link in iter_links(status)] == [old_name]
     assert next(out.glob("0001-*.md")).read_text(encoding="utf-8").startswith("# 1. Use [x](y) \\ z\n")
+
+
+# --- fields changed after import reach every format ------------------------------------
+
+def test_the_fingerprint_covers_exactly_the_fields_a_record_text_encodes():
+    """A change to any of these fields after import is written into the export; a change
+    to anything else (an extra front matter key, the status history) is not a reason
+    to write a fresh head."""
+    from adrkit.core.decision import Decision, Link, StatusChange
+    from adrkit.formats.markdown import fingerprint
+    from adrkit.formats.markdown.writer import FINGERPRINT_FIELDS
+
+    assert FINGERPRINT_FIELDS == ("number", "title", "status", "date", "decision-makers", "consulted",
+                                  "informed", "tags", "supersedes", "superseded-by", "links")
+    base = dict(number=3, slug="x", title="X", status="accepted", date="2020-01-02")
+    before = fingerprint(Decision(**base))
+    changes = {"number": 4, "title": "Y", "status": "deprecated", "date": "2021-01-01",
+               "decision_makers": ["Ann"], "consulted": ["Bo"], "informed": ["Cy"], "tags": ["db"],
+               "supersedes": ["0001-a"], "superseded_by": ["0009-z"], "links": [Link("amends", "0001-a")]}
+    for attr, value in changes.items():
+        assert fingerprint(Decision(**{**base, attr: value})) != before, attr
+    assert len(changes) == len(FINGERPRINT_FIELDS)
+    same = Decision(**base, extra={"nav_order": 3}, status_history=[StatusChange("proposed", "2020-01-01")])
+    assert fingerprint(same) == before
+
+
+IMPORTED = {
+    "0001-use-riak.md": "# 1. Use Riak\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n\n## Context\n\nWhy.\n",
+    "0002-use-cassandra.md": "# Use Cassandra\n\n* **Status:** Proposed\n* **Date:** 2020-02-02\n\n"
+                             "## Context\n\nNew.\n",
+    "0003-use-redis.md": "---\nstatus: accepted\ndate: 2020-03-03\nnav_order: 3  # keep me\n---\n\n"
+                         "# Use Redis\n\n## Context\n\nCache.\n",
+    "0004-use-kafka.md": "# Use Kafka\n\n| Status | Date |\n| --- | --- |\n| Accepted | 2020-04-04 |\n\n"
+                         "## Context\n\nEvents.\n",
+}
+
+
+@pytest.fixture
+def imported(tmp_path, cli):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, text in IMPORTED.items():
+        (src / name).write_text(text, encoding="utf-8")
+    assert cli("init").code == 0
+    res = cli("import", src)
+    assert res.code == 0, res.err
+    res = cli("export", "--format", "source", "--out", "before")
+    assert res.code == 0, res.err
+    for name, text in IMPORTED.items():
+        assert (tmp_path / "before" / name).read_text(encoding="utf-8") == text
+    return tmp_path
+
+
+def test_a_status_tag_link_and_date_changed_after_import_reach_every_format(imported, cli):
+    from adrkit.storage.log import DecisionLog
+
+    tmp_path = imported
+    assert cli("status", "2", "accepted").code == 0
+    assert cli("supersede", "1", "2").code == 0
+    assert cli("link", "3", "depends-on", "4").code == 0
+    log = DecisionLog(tmp_path / "decisions")
+    rec = log.resolve("4")
+    rec.decision.tags.append("events")
+    rec.decision.date = "2021-05-06"
+    rec.decision.decision_makers = ["Ann", "Bo"]
+    from adrkit.formats.notebook import dumps_notebook, set_front_matter
+
+    set_front_matter(rec.notebook, rec.decision)
+    rec.path.write_text(dumps_notebook(rec.notebook), encoding="utf-8")
+    for fmt in ("source", "madr", "log4brains", "nygard"):
+        out = tmp_path / f"out-{fmt}"
+        res = cli("export", "--format", fmt, "--out", out)
+        assert res.code == 0, res.err
+        texts = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
+        riak = next(t for n, t in texts.items() if "riak" in n)
+        cassandra = next(t for n, t in texts.items() if "cassandra" in n)
+        redis = next(t for n, t in texts.items() if "redis" in n)
+        kafka = next(t for n, t in texts.items() if "kafka" in n)
+        assert "uperseded" in riak and "cassandra" in riak.lower(), (fmt, riak)
+        assert "ccepted" in cassandra and "riak" in cassandra.lower(), (fmt, cassandra)
+        assert "kafka" in redis.lower() and "epends" in redis, (fmt, redis)
+        assert "events" in kafka and "2021-05-06" in kafka and "Ann" in kafka, (fmt, kafka)
+    # in its own format each record changed only where it wrote the field
+    source = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out-source").glob("*.md")}
+    assert source["0001-use-riak.md"] == IMPORTED["0001-use-riak.md"].replace(
+        "Accepted", "Superseded by [2. Use Cassandra](0002-use-cassandra.md)")
+    assert source["0002-use-cassandra.md"].startswith(
+        "# Use Cassandra\n\n* **Status:** Accepted\n* **Date:** 2020-02-02\n")
+    assert "Supersedes [1. Use Riak](0001-use-riak.md)" in source["0002-use-cassandra.md"]
+    assert "nav_order: 3  # keep me\n" in source["0003-use-redis.md"]  # the other lines as written
+    # the date where the table wrote it; fields it did not state as lines under the title
+    assert source["0004-use-kafka.md"].startswith(
+        "# Use Kafka\n\nDeciders: Ann, Bo\n\nTags: events\n\n| Status | Date |\n| --- | --- |\n"
+        "| Accepted | 2021-05-06 |\n")
+
+
+def test_a_link_between_records_of_a_team_folder_comes_back_as_written(tmp_path, cli):
+    """`team/0001-e.md` links to its neighbour `0003-c.md`; another record's notebook at
+    the top of the log is also named `0003-c`: the link, relative to its own record,
+    stays on the neighbour."""
+    src = tmp_path / "src"
+    (src / "team").mkdir(parents=True)
+    texts = {"0001-a.md": "# 1. A\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n",
+             "0003-c.md": "# 3. C\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n",
+             "team/0001-e.md": "# 1. E\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n\n"
+                               "## Context\n\nSee [c](0003-c.md).\n",
+             "team/0003-c.md": "# 3. C\n\nDate: 2020-01-01\n\n## Status\n\nProposed\n"}
+    for name, text in texts.items():
+        (src / name).write_text(text, encoding="utf-8")
+    assert cli("init").code == 0
+    res = cli("import", src)
+    assert res.code == 0, res.err
+    assert (tmp_path / "decisions" / "0003-c.ipynb").is_file()
+    res = cli("export", "--format", "source", "--out", "out")
+    assert res.code == 0, res.err
+    for name, text in texts.items():
+        assert (tmp_path / "out" / name).read_text(encoding="utf-8") == text, name
+
+
+# --- where export may write, what it reads ----------------------------------------------
+
+def test_export_into_the_log_folder_is_refused(tmp_path, cli):
+    _log(tmp_path, cli)
+    before = snapshot(tmp_path / "decisions")
+    for out in ("decisions", "decisions/md"):
+        res = cli("export", "--out", out)
+        assert res.code == 2 and "inside the decision log" in res.err and "Traceback" not in res.err
+    assert snapshot(tmp_path / "decisions") == before
+
+
+def test_a_data_file_that_is_a_folder_skips_that_record_with_a_warning(tmp_path, cli):
+    log_dir = _log(tmp_path, cli)
+    assert cli("export", "--out", "out").code == 0
+    kept = (tmp_path / "out" / "0002-use-mysql.md").read_bytes()
+    (log_dir / "0002-use-mysql.yaml").mkdir()
+    assert cli("status", "3", "accepted").code == 0
+    res = cli("export", "--out", "out", "--json")
+    assert res.code == 1 and "Traceback" not in res.err
+    assert "0002-use-mysql.yaml is a folder" in res.err
+    report = json.loads(res.out)
+    assert report["skipped"] == ["0002-use-mysql"] and report["complete"] is False
+    assert (tmp_path / "out" / "0002-use-mysql.md").read_bytes() == kept  # not removed as stale
+    assert "status: accepted" in (tmp_path / "out" / "0003-use-postgresql.md").read_text(encoding="utf-8")
+
+
+def test_export_copies_no_file_that_a_symlink_puts_outside_the_log(tmp_path, cli):
+    log_dir = _log(tmp_path, cli)
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG secret")
+    os.symlink(secret, log_dir / "pic.png")
+    _with_data(log_dir, 3, {"context": "## Context and Problem Statement\n\n![p](pic.png)"}, {})
+    res = cli("export", "--out", "out")
+    assert res.code == 0, res.err
+    assert not (tmp_path / "out" / "pic.png").exists()
+    assert "outside the log" in res.err
+
+
+def test_a_diagram_graphviz_cannot_draw_keeps_the_one_exported_before(tmp_path, cli):
+    log_dir = _log(tmp_path, cli)
+    lifecycle = {"title": "Checkout", "stages": [{"name": "Request"}, {"name": "Response"}]}
+    _with_data(log_dir, 3, {}, {"lifecycles": {"main": lifecycle}})
+    res = cli("export", "--out", "out")
+    svg = tmp_path / "out" / "0003-use-postgresql-lifecycle-main.svg"
+    if res.code != 0 or not svg.is_file():
+        pytest.skip("Graphviz cannot render here: " + res.err)
+    drawn = svg.read_bytes()
+    broken = tmp_path / "bin"
+    broken.mkdir()
+    (broken / "dot").write_text("#!/bin/sh\necho 'dot: cannot draw' >&2\nexit 3\n")
+    (broken / "dot").chmod(0o755)
+    lifecycle["stages"].append({"name": "Audit"})
+    _with_data(log_dir, 3, {}, {"lifecycles": {"main": lifecycle}})
+    res = cli("export", "--out", "out",
+              env={"PATH": f"{broken}:{os.environ['PATH']}", "ADRKIT_RENDERER": "dot"})
+    assert res.code == 1 and "Traceback" not in res.err
+    assert "cannot draw" in res.err and "kept as exported before" in res.err
+    assert svg.read_bytes() == drawn
+    text = (tmp_path / "out" / "0003-use-postgresql.md").read_text(encoding="utf-8")
+    assert "(0003-use-postgresql-lifecycle-main.svg)" in text and "Audit" in text

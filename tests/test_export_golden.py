@@ -133,7 +133,8 @@ def test_golden_export(tmp_path, cli, fmt):
     stem = next(out.glob("0003-*.md")).stem
     svg = out / f"{stem}-lifecycle-main.svg"
     assert svg.is_file() and "<svg" in svg.read_text(encoding="utf-8")
-    assert (out / f"{stem}-output-1.png").read_bytes() == PNG
+    # the image output, extracted by nbconvert into the record's _files folder
+    assert (out / f"{stem}_files" / "output-2-1.png").read_bytes() == PNG
     assert (out / "0003-load.png").read_bytes() == PNG
     for kind in ("totals", "tornado"):  # the trade-off's charts, standalone SVG the markdown links to
         chart = (out / f"{stem}-tradeoff-{kind}.svg").read_text(encoding="utf-8")

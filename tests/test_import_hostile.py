@@ -25,15 +25,26 @@ def test_alias_bomb_in_front_matter_is_refused_quickly(cli, log_dir, tmp_path):
     src.mkdir()
     (src / "0001-bomb.md").write_text(BOMB)
     before = snapshot(log_dir)
-    _one_line_error(cli("import", "src"), "0001-bomb.md", "through aliases")
+    _one_line_error(cli("import", "src", "--strict"), "0001-bomb.md", "through aliases")
     assert snapshot(log_dir) == before
+    # without --strict the record comes in, its front matter read line by line (so no
+    # alias can refer to another line), kept as written and reported
+    r = cli("import", "src")
+    assert r.code == 0 and "Traceback" not in r.err
+    assert "0001-bomb.md: warning: front matter is refused" in r.err and "through aliases" in r.err
+    nb = (log_dir / "0001-bomb.ipynb").read_text(encoding="utf-8")
+    assert len(nb) < 20_000
 
 
 def test_utf16_markdown_is_named_as_such(cli, log_dir, tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     (src / "0001-wide.md").write_bytes("# 1. Wide\n\n## Status\n\nAccepted\n".encode("utf-16"))
-    _one_line_error(cli("import", "src"), "0001-wide.md", "is UTF-16 text", "iconv -f utf-16")
+    r = cli("import", "src")
+    assert r.code == 1 and "Traceback" not in r.err
+    assert "0001-wide.md: error: is UTF-16 text" in r.err and "iconv -f utf-16" in r.err
+    assert r.err.strip().splitlines()[-1].startswith("adrkit: error: 1 record file(s) were skipped: 0001-wide.md")
+    assert not list(log_dir.glob("*.ipynb"))
 
 
 def test_symlinks_out_of_the_folder_are_not_followed(cli, log_dir, tmp_path):

@@ -101,9 +101,13 @@ def test_an_imported_impossible_date_survives_every_command(tmp_path, cli):
     assert res.code == 0, res.err
     listed = cli("list", "--json")
     assert listed.code == 0, listed.err
-    assert "2023-13-10" in listed.out
+    # not a calendar date: imported without a date (reported), the text keeps it
+    assert '"date": ""' in listed.out and "not a calendar date" in res.err
     nb = next((tmp_path / "decisions").glob("0001-*.ipynb")).read_text(encoding="utf-8")
-    assert "2023-13-10'" in nb  # quoted inside the front matter cell
+    assert "date: 2023-13-10" in nb  # the original front matter, kept as written
+    assert cli("lint").code == 0
+    assert cli("export", "--format", "source", "--out", "back").code == 0
+    assert (tmp_path / "back" / "0001-odd-date.md").read_text(encoding="utf-8").startswith("---\ndate: 2023-13-10\n")
 
 
 def test_duplicate_keys_are_refused_naming_both_lines():

@@ -101,7 +101,11 @@ def test_a_link_with_a_backslash_is_refused(url):
 
 def test_protocol_relative_images_are_still_dropped_and_plain_links_kept():
     clean, found = Sanitizer().clean('<img src="//evil.example/x.png" alt="c"><a href="img/a.png">a</a>')
-    assert "evil" not in clean and found.dropped == ["//evil.example/x.png"]
+    assert "<img" not in clean and found.dropped == ["//evil.example/x.png"]
+    # not loaded: shown as a link to it instead of an empty box
+    assert '<a class="remote-image" href="https://evil.example/x.png">c (image on evil.example)</a>' in clean
+    linked, _ = Sanitizer().clean('<img src="https://x.example/a.png" alt="&lt;script&gt;x&lt;/script&gt; &gt; &quot;">')
+    assert "<script" not in linked and "&lt;script&gt;x&lt;/script&gt; &gt;" in linked
     assert 'href="files/img/a.png"' in clean and found.files == ["img/a.png"]
 
 

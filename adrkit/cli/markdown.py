@@ -15,18 +15,24 @@ _FORMAT_HELP = ("madr (MADR 4 with YAML front matter, the default), madr2 or log
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "import", help="import markdown ADRs (adr-tools, MADR, log4brains) as decision notebooks",
-        description="Read every NNNN-title.md or YYYYMMDD-title.md under PATH and write one decision "
-                    "notebook per record into the decision log. Numbers, dates, statuses, links and "
-                    "supersession are kept; a report lists per file what was not understood or "
-                    "dangles. Importing the same folder again changes nothing; a notebook that differs "
-                    "is only overwritten with --force. Prints the notebooks written.")
+        "import", help="import a folder of markdown ADRs (any naming, adr-tools, MADR, log4brains...)",
+        description="Read every markdown record under PATH (0001-title.md, ADR-001.md, 2022-02-03-title.md, "
+                    "one folder per record, team subfolders; README, index and template pages are not "
+                    "records) and write one decision notebook per record into the decision log, the text "
+                    "kept whole. Statuses, dates, people, links and supersession are read wherever they "
+                    "are written; a report lists per file what was not understood, guessed or dangles. "
+                    "A record that cannot be read is skipped and the rest come in: the exit code is 1 when "
+                    "anything was skipped, 0 when all came in. Importing the same folder again changes "
+                    "nothing; a notebook that differs is only overwritten with --force. Prints the "
+                    "notebooks written.")
     p.add_argument("path", metavar="PATH", help="a folder of markdown ADRs (such as doc/adr) or one file")
     p.add_argument("--into", metavar="DIR", help="the decision log to import into "
                    "(default: the project's log, see --dir)")
     p.add_argument("--force", action="store_true", help="overwrite notebooks and images that differ")
     p.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--strict", action="store_true", help="all or nothing: write nothing if any record "
+                   "cannot be read, conflicts, or has front matter that does not parse")
+    p.add_argument("--json", action="store_true", help="print the report as JSON (also when it fails)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
@@ -70,32 +76,34 @@ def cmd_import(args) -> int:
     log = _import_log(args)
     try:
         if args.dry_run:
-            report = import_markdown(args.path, log, force=args.force, dry_run=True)
+            report = import_markdown(args.path, log, force=args.force, dry_run=True, strict=args.strict)
         else:
             with writing(log):
-                report = import_markdown(args.path, log, force=args.force, dry_run=False)
+                report = import_markdown(args.path, log, force=args.force, dry_run=False, strict=args.strict)
     except ImportFailed as exc:
         if args.json:
-            emit_json({**exc.report.to_dict(), "errors": exc.problems})
+            emit_json({**exc.report.to_dict(), "complete": False, "errors": exc.problems})
         for problem in exc.problems[1:]:
             say(f"adrkit: error: {problem}")
         raise
     for file in report.files:
         for item in file.notes:
             say(f"{file.source}: {item.level}: {item.message}")
-    if report.duplicates:
-        say(f"{len(report.duplicates)} number(s) are used by more than one record; they were imported "
-            "side by side: give each its own number with 'adrkit renumber REF N'")
     if args.json:
         emit_json(report.to_dict())
     else:
         for path in report.written:
             print(path)
     done = "would import" if args.dry_run else "imported"
-    say(f"{done} {report.count('created') + report.count('updated') + report.count('unchanged')} record(s) "
-        f"into {log.dir}: {report.count('created')} new, {report.count('updated')} updated, "
-        f"{report.count('unchanged')} unchanged, {len(report.assets)} image(s) copied, "
+    came = report.count("created") + report.count("updated") + report.count("unchanged")
+    say(f"{done} {came} record(s) into {log.dir}: {report.count('created')} new, {report.count('updated')} updated, "
+        f"{report.count('unchanged')} unchanged, {len(report.assets)} file(s) copied, "
         f"{sum(len(f.notes) for f in report.files)} note(s)")
+    if report.failed:
+        names = ", ".join(f.source for f in report.failed[:3]) + (
+            f" and {len(report.failed) - 3} more" if len(report.failed) > 3 else "")
+        say(f"adrkit: error: {len(report.failed)} record file(s) were skipped: {names}; the notes above say why")
+        return 1
     return 0
 
 
@@ -117,4 +125,9 @@ def cmd_export(args) -> int:
             print(path)
     say(f"exported to {out}: {len(report.written)} file(s) written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed")
+    if report.failed:
+        say("adrkit: error: the export is not complete: " + "; ".join(
+            f"{stem}: {n.message}" for stem, notes in sorted(report.notes.items()) for n in notes
+            if n.level == "error" or n.kind == "data")[:500])
+        return 1
     return 0

@@ -25,7 +25,7 @@ import yaml
 
 from adrkit.core.errors import FormatError
 
-__all__ = ["load", "dump", "parse_front_matter", "dump_front_matter", "MAX_NODES", "MAX_CHARS"]
+__all__ = ["load", "dump", "parse_front_matter", "dump_front_matter", "has_comment", "MAX_NODES", "MAX_CHARS"]
 
 MAX_NODES = 200_000  # values in a document once every alias is expanded
 MAX_CHARS = 20_000_000  # characters of text once every alias is expanded (or 10 x the text)
@@ -203,3 +203,18 @@ def parse_front_matter(text: str, *, path: Any = None, line_offset: int = 0) -> 
 def dump_front_matter(data: dict[str, Any]) -> str:
     """YAML front matter with its fences."""
     return f"---\n{dump(data)}---"
+
+
+def has_comment(text: str) -> bool | None:
+    """Whether YAML text holds a comment: a '#' at the start of a line or after a space,
+    outside every value (a '#' inside a quoted or block text is not one). None when
+    the text does not scan as YAML."""
+    try:
+        spans = [(t.start_mark.index, t.end_mark.index) for t in yaml.scan(text)
+                 if isinstance(t, yaml.ScalarToken)]
+    except yaml.YAMLError:
+        return None
+    for m in re.finditer(r"(?:^|(?<=[ \t]))#", text, re.M):
+        if not any(start <= m.start() < end for start, end in spans):
+            return True
+    return False

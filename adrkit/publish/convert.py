@@ -109,6 +109,8 @@ class Converted:
     shown: dict[str, list[str]] = field(default_factory=dict)
     tradeoffs: dict[str, Any] = field(default_factory=dict)  # shown valid tables, for the what-if
     toc: list[dict[str, Any]] = field(default_factory=list)  # the body's sections (`review.toc_of`)
+    ids: list[str] = field(default_factory=list)      # the ids of the body's elements
+    anchors: list[str] = field(default_factory=list)  # its local links with a #fragment (checked by the build)
     problems: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
     title: str = ""       # guides: the first H1, else the file name
@@ -273,7 +275,7 @@ class Converter:
             ident=job.ident, body=clean, text=page_text(clean), decisions=found.decisions,
             files=found.files, outside=found.outside, dropped=found.dropped,
             sections=[[s.key, s.heading] for s in sections_of(nb)], shown=prepared.shown,
-            tradeoffs=shown_tradeoffs(data, prepared.shown), toc=toc_of(clean),
+            tradeoffs=shown_tradeoffs(data, prepared.shown), toc=toc_of(clean), **_anchors_of(clean),
             problems=[p.to_dict() for p in repairs + prepared.problems])
 
     def _convert_guide(self, job: Job, nb: dict[str, Any], repairs: list[Problem]) -> Converted:
@@ -335,6 +337,23 @@ def _read_data(job: Job) -> dict[str, Any]:
     if hashlib.sha256(raw).hexdigest() != job.data_digest:
         raise _Changed("its data file changed while the site was being built; build again")
     return parse_data(raw, job.data_path)
+_HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def _anchors_of(body: str) -> dict[str, list[str]]:
+    """The ids of a cleaned body and its local links with a `#fragment` (to this page,
+    or to another page of the site), for the build's anchor check."""
+    ids = sorted({html.unescape(v) for v in _ID.findall(body)})
+    anchors = []
+    for raw in _HREF.findall(body):
+        href = html.unescape(raw)
+        path, sep, frag = href.partition("#")
+        if sep and frag and ":" not in path and not path.startswith("//"):
+            anchors.append(href)
+    return {"ids": ids, "anchors": list(dict.fromkeys(anchors))}
+
+
 def _unlink_refused(body: str, files: list[str], job: Job, name: str) -> str:
     """`body` with its links to local files the site will not publish (outside the
     folder, or refused for what they hold) turned into text; the build warns about them."""

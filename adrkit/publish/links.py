@@ -5,7 +5,8 @@ it is unique in that log; `other-log:0007` or `other-log:0007-use-x` for a decis
 another log of the project, or of an included site) to a page, gathers each page's
 relations in both directions (supersedes, superseded by, typed links and their
 reverses, mentions in the text), lists the edges of the decision graph, and reports
-references to decisions that do not exist as broken links.
+as broken links the references to decisions that do not exist and the `#anchors` that
+lead to no heading (or other element) of the page they name.
 
 Every `Target.href` is relative to the site root (or absolute, for an included site).
 """
@@ -13,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Iterable
+from urllib.parse import unquote
 
 from adrkit.core.decision import Decision, make_stem, parse_filename
 from adrkit.core.status_rules import REVERSE_RELS
+from adrkit.publish.anchors import PAGE_IDS
 from adrkit.publish.model import Page, page_href
 from adrkit.publish.report import Problem
 
@@ -220,4 +223,28 @@ class SiteLinks:
                 problems.append(Problem("broken-link", f"the text links to '{ref}', which is not a decision "
                                         "in this log", str(page.path), "text",
                                         "fix the link or remove it"))
+        problems.extend(self.anchors(page))
+        return problems
+
+    def anchors(self, page: Page) -> list[Problem]:
+        """`#anchors` of the page's text (as its conversion found them) that lead to no
+        element of the page they name: this page, or another decision of its log."""
+        problems = []
+        for href in page.anchors:
+            path, _, frag = href.partition("#")
+            if not path:
+                target: Page | None = page
+            else:
+                name = unquote(path)
+                target = self.resolve(name[:-len(".html")], page.log) \
+                    if name.endswith(".html") and "/" not in name else None
+                if target is None:
+                    continue
+            frag = unquote(frag)
+            if frag not in target.ids and frag not in PAGE_IDS:
+                where = "this page" if target is page else f"{target.stem}"
+                shown = frag[len("nb-"):] if frag.startswith("nb-") else frag
+                problems.append(Problem("broken-link", f"the text links to '#{shown}' on {where}, which has no "
+                                        "such heading", str(page.path), "text",
+                                        "fix the anchor (headings have GitHub-style ids: lower case, hyphens)"))
         return problems

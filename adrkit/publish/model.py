@@ -82,6 +82,8 @@ class Page:
     summary: str = ""                                  # the opening words of the text
     tradeoffs: dict[str, Any] = field(default_factory=dict)  # the valid trade-off tables it shows, by name
     toc: list[dict[str, Any]] = field(default_factory=list)  # its sections (`review.toc_of`), for the contents
+    ids: frozenset[str] = frozenset()                  # the ids of its body's elements (anchors land there)
+    anchors: list[str] = field(default_factory=list)   # its links with a #fragment to this or another page
     face: str = ""  # a hash of all the rest of the site shows of the page: everything but its words
 
     decision: Decision = field(init=False, repr=False)  # a decision's front matter (a guide: None)
@@ -162,7 +164,8 @@ class Page:
                    problems=problems, error=meta.get("error"),
                    title=str(meta.get("title") or source.path.stem), titled=bool(meta.get("titled")),
                    summary=str(meta.get("summary") or ""), face=face_of(source, meta),
-                   tradeoffs=dict(meta.get("tradeoffs") or {}), toc=list(meta.get("toc") or []))
+                   tradeoffs=dict(meta.get("tradeoffs") or {}), toc=list(meta.get("toc") or []),
+                   ids=frozenset(meta.get("ids") or ()), anchors=list(meta.get("anchors") or []))
 
 
 def face_of(source: Source, meta: dict[str, Any]) -> str:

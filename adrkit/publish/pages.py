@@ -141,7 +141,7 @@ class SiteRenderer:
                          "tags_json": json.dumps(list(remote.tags), ensure_ascii=False),
                          "check": None, "successors": []})
         present = {r["status"] for r in rows}
-        statuses = [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
+        statuses = [s for s in STATUSES if s in present] + sorted(present - set(STATUSES) - {""})
         check_filters = self.checks.filters([p.ident for p in pages]) if self.checks else []
         return {"template": "index.html.j2", "active": "index", "rows": rows, "statuses": statuses,
                 "tags": sorted(tags, key=str.lower), "drafts": self.settings.drafts, "logs": logs,

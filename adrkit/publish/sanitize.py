@@ -6,7 +6,8 @@ styles, frames, forms, event handlers and `javascript:` URLs do not. On top of t
 policy, URLs are checked and rewritten per element:
 
 - `data:` is allowed only for images (`data:image/...`), never for links;
-- images from other hosts are dropped, so a page loads nothing from another host;
+- images from other hosts are not loaded: each becomes a visible link to the image,
+  so a page loads nothing from another host and shows no empty box;
 - a link to another decision (`0003-use-x.ipynb`, `.md`, `.html`) becomes `0003-use-x.html`
   and is recorded, so the build can check it and list it as a backlink;
 - any other relative link or image (`img/diagram.png`) is recorded as a file to copy
@@ -22,8 +23,9 @@ policy, URLs are checked and rewritten per element:
   record content cannot move over the page's own header or banner (the stylesheet
   also clips the record body with `contain: paint`);
 - an image without alt text gets one saying so;
-- in-page anchors follow the `nb-` prefix given to every id from a notebook, so notebook
-  ids never collide with the page's own.
+- headings get the ids GitHub gives them (`anchors`), so `#heading-anchors` written for
+  GitHub work; other ids from a notebook get the `nb-` prefix, so they never collide
+  with the page's own, and in-page anchors follow.
 
 A guide's page lives one folder down (`guides/`), so a guide is cleaned with
 `guide_log`, the decision folder as seen from the guide's folder: a link to a notebook
@@ -43,6 +45,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
+from adrkit.publish.anchors import HeadingIds
 from adrkit.publish.files import refusal
 
 __all__ = ["Sanitizer", "Found", "ID_PREFIX", "DECISION_LINK", "unlink_files"]
@@ -126,6 +129,7 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 # escapes) is dropped, so no attribute can make the browser fetch something.
 _FUNCTION = re.compile(r"([a-zA-Z-]*)\s*\(\s*([^()]*)\)")
 _LOCAL_REF = re.compile(r"url\(\s*['\"]?#(?!" + ID_PREFIX + r")([^'\")\s]+)['\"]?\s*\)")
+_REMOTE = "nb-remote-image-"
 _SAFE_FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "translate", "scale", "rotate", "matrix",
                    "skewx", "skewy", "calc", "var"}
 
@@ -149,6 +153,7 @@ class Sanitizer:
 
         self._found = Found()
         self._base = ""
+        self._ids = HeadingIds("")
         self._guide_log: str | None = None
         self._decisions_href = "../"
         self._cleaner = nh3.Cleaner(
@@ -161,7 +166,6 @@ class Sanitizer:
             link_rel=None,
             strip_comments=True,
             filter_style_properties=_STYLE_PROPERTIES,
-            id_prefix=ID_PREFIX,
         )
         # The same tags and attributes, without the URL and style checks: only makes a
         # fragment well formed and drops what the policy drops, so an unclosed element
@@ -191,6 +195,7 @@ class Sanitizer:
         self._found = Found()
         self._base = base
         self._decisions_href = decisions_href
+        self._ids = HeadingIds(html)
         self._guide_log = posixpath.normpath(guide_log) if guide_log is not None else None
         try:
             out = self._cleaner.clean(html)
@@ -198,6 +203,7 @@ class Sanitizer:
             found, self._found = self._found, Found()
             self._guide_log = None
         if "<img" in out:
+            out = _remote_links(out, found.dropped)
             out = _IMG_WITHOUT_ALT.sub(r'<img alt="Image without a description"\1', out)
         if "<input" in out:
             out = _INPUT.sub(_task_box, out)
@@ -208,6 +214,8 @@ class Sanitizer:
 
     # --- per-attribute policy ----------------------------------------------------
     def _filter(self, tag: str, attr: str, value: str) -> str | None:
+        if attr == "id":
+            return self._ids.element_id(tag, value)
         if tag == "input":
             keep = attr == "checked" or (attr == "type" and value.strip().lower() == "checkbox")
             return value if keep else None
@@ -241,18 +249,17 @@ class Sanitizer:
                 return value if tag == "img" and _DATA_IMAGE.match(url) else None
             if name not in ("http", "https", "mailto"):
                 return None
-            if tag == "img":  # nothing is loaded from another host
+            if tag == "img":  # nothing is loaded from another host: a link to it instead
                 self._found.dropped.append(url)
-                return None
+                return f"#{_REMOTE}{len(self._found.dropped) - 1}"
             return value
         if url.startswith("//"):  # protocol-relative: another host
             if tag == "img":
                 self._found.dropped.append(url)
-                return None
+                return f"#{_REMOTE}{len(self._found.dropped) - 1}"
             return "https:" + url
         if url.startswith("#"):
-            frag = url[1:]
-            return url if frag.startswith(ID_PREFIX) or not frag else f"#{ID_PREFIX}{frag}"
+            return "#" + self._ids.fragment(url[1:])
         if url.startswith("/"):  # a path on the reader's disk, or the server's root
             self._found.outside.append(url)
             return None
@@ -261,8 +268,7 @@ class Sanitizer:
     def _relative(self, tag: str, value: str) -> str | None:
         parts = urlsplit(value)
         path = unquote(parts.path)
-        frag = f"#{ID_PREFIX}{parts.fragment}" if parts.fragment and not parts.fragment.startswith(ID_PREFIX) \
-            else (f"#{parts.fragment}" if parts.fragment else "")
+        frag = f"#{parts.fragment}" if parts.fragment else ""  # another page's heading, GitHub-style
         if not path:
             return value
         if self._guide_log is not None:
@@ -342,6 +348,35 @@ def unlink_files(html: str, rels: list[str]) -> str:
         pattern = re.compile(r'\s(?:href|src)="files/' + re.escape(quote(rel)) + r'(?:[?#][^"]*)?"')
         html = pattern.sub("", html)
     return html
+
+
+def _remote_links(out: str, dropped: list[str]) -> str:
+    """Each image from another host, as a link to it (the page loads nothing from
+    there). The cleaned HTML is read with a parser, as an attribute may hold '>'."""
+    import html
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class _Images(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = dict(attrs)
+            if tag == "img" and str(values.get("src") or "").startswith("#" + _REMOTE):
+                found.append((self.get_starttag_text() or "", values))
+
+        handle_startendtag = handle_starttag
+
+    _Images(convert_charrefs=True).feed(out)
+    for raw, values in found:
+        n = int(str(values["src"])[len(_REMOTE) + 1:] or -1)
+        if not raw or not 0 <= n < len(dropped):
+            continue
+        url = "https:" + dropped[n] if dropped[n].startswith("//") else dropped[n]
+        alt = str(values.get("alt") or "").strip() or "image"
+        link = (f'<a class="remote-image" href="{html.escape(url, quote=True)}">{html.escape(alt)}'
+                f' (image on {html.escape(urlsplit(url).netloc)})</a>')
+        out = out.replace(raw, link, 1)
+    return out
 
 
 def _other_host(url: str) -> bool:

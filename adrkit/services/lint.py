@@ -22,6 +22,7 @@ from adrkit.core.errors import AdrkitError
 from adrkit.core.status_rules import REVERSE_RELS
 from adrkit.core.decision import STATUSES, TEMPLATE_KEY, parse_filename, real_date
 from adrkit.formats.notebook import load_template
+from adrkit.formats.yamlio import has_comment
 from adrkit.storage.config import LOG_NAME
 from adrkit.storage.log import DecisionLog, Record
 from adrkit.storage.records import RecordIndex
@@ -69,12 +70,20 @@ def check_duplicate_numbers(records: list[Record], log: DecisionLog) -> Iterable
 def check_status(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     for rec in records:
         d = rec.decision
+        if not d.status:
+            continue  # an imported record that states no status: nothing to check
         if d.status not in STATUSES:
             yield Finding(_name(rec), "status", f"unknown status '{d.status}'",
                           "use one of " + ", ".join(STATUSES), "unknown-status")
         elif d.status == "superseded" and not d.superseded_by:
-            yield Finding(_name(rec), "superseded-by", "status is superseded but no successor is named",
-                          "run 'adrkit supersede OLD NEW' or set 'superseded-by'", "superseded-without-successor")
+            named = _named_successors(d)
+            if named:
+                yield Finding(_name(rec), "superseded-by", f"the imported text names '{named[0]}' as the successor, "
+                              f"which is not a decision in {log.dir.name}/",
+                              "run 'adrkit supersede OLD NEW' with the record that replaced it", "dangling-link")
+            elif named is None:
+                yield Finding(_name(rec), "superseded-by", "status is superseded but no successor is named",
+                              "run 'adrkit supersede OLD NEW' or set 'superseded-by'", "superseded-without-successor")
         elif d.superseded_by and d.status != "superseded":
             yield Finding(_name(rec), "status", f"has superseded-by but status is {d.status}",
                           f"run 'adrkit status {d.label} superseded --force' or remove superseded-by",
@@ -230,13 +239,30 @@ def check_placeholders(records: list[Record], log: DecisionLog) -> Iterable[Find
                           "placeholder-text", "info")
 
 
+def _named_successors(d) -> list[str] | None:
+    """For a superseded record with no successor: what its imported status text names as
+    the successor (a link that did not resolve: a real problem), [] when the text names
+    none ('Partly superseded': the source's own words, nothing to fix in adrkit), None
+    when the record is not as imported."""
+    from adrkit.formats.markdown import SOURCE_KEY, fingerprint, read_status
+
+    src = d.extra.get(SOURCE_KEY)
+    if not (isinstance(src, dict) and src.get("file") and src.get("fingerprint") == fingerprint(d)):
+        return None
+    return [link.href for link in read_status(str(src.get("status") or "")).links]
+
+
 def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     """adrkit rewrites front matter on status/supersede/link/renumber; YAML comments do
-    not survive that, so say so before they are lost."""
+    not survive that, so say so before they are lost (a '#' inside a value, such as an
+    imported record's original text, is not a comment)."""
     for rec in records:
         lines = rec.front_matter_text.splitlines()
-        if any(line.lstrip().startswith("#") or (" #" in line and not set("'\"") & set(line))
-               for line in lines[1:-1]):
+        found = has_comment("\n".join(lines[1:-1]))
+        if found is None:
+            found = any(line.lstrip().startswith("#") or (" #" in line and not set("'\"") & set(line))
+                        for line in lines[1:-1])
+        if found:
             yield Finding(_name(rec), "front matter", "holds a YAML comment, which adrkit drops when it "
                           "rewrites the front matter", "move the note into a section or a key such as "
                           "'note: ...'", "front-matter-comment", "warning")

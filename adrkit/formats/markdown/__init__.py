@@ -1,25 +1,30 @@
-"""Markdown decision records: read adr-tools/Nygard, MADR 2/3/4 and log4brains files,
-write MADR 4, MADR 2 (log4brains) and Nygard (adr-tools) files.
+"""Markdown decision records: read any ADR file (adr-tools/Nygard, MADR 2/3/4,
+log4brains, and the many shapes in between), write MADR 4, MADR 2 (log4brains) and
+Nygard (adr-tools) files.
 
-Pure text in, text out; no file I/O. A file is read into a `MarkdownRecord`: the
-*head* (front matter, title, metadata lines, the Nygard status section) parsed into
-fields, and the *body* split at headings (outside code fences) into `Chunk`s kept
-verbatim. The head's exact text is kept too, with a fingerprint of the fields it
-encodes (`fingerprint`): a writer emits the original head again when the fields are
-unchanged, and writes a fresh head in its format's style when they are not. That is
-how an imported record comes back byte for byte, while a status changed in adrkit
-still reaches the exported file.
+Pure text in, text out; no file I/O. A file is read (`reader`) with markdown-it-py
+into a `MarkdownRecord`: the fields (title, status, date, people, tags, typed links)
+from wherever they are written, and the whole text after the front matter cut at its
+headings into `Chunk`s kept verbatim, each saying which fields it carries and on
+which line. A writer (`writer`) gives the text back byte for byte while the fields
+are unchanged, changes a value in place when one changed, and writes a fresh head in
+another format's style.
 
 Format names: `madr` (MADR 3/4, YAML front matter), `madr2` (metadata bullets under
 the title, as MADR 2 and log4brains write them), `nygard` (adr-tools: `# N. Title`,
 `Date:`, `## Status` with link lines).
 """
-from adrkit.formats.markdown.reader import read_markdown
+from adrkit.formats.markdown.blocks import iter_links, split_sections
+from adrkit.formats.markdown.names import (FOLDER_PAGES, RecordName, is_index_name, is_markdown_name, is_template_name,
+                                           parse_record_name)
+from adrkit.formats.markdown.reader import read_markdown, strip_number
+from adrkit.formats.markdown.statuses import read_status, status_of
+from adrkit.formats.markdown.dates import read_date, slash_order
 from adrkit.formats.markdown.tables import html_table_to_markdown
 from adrkit.formats.markdown.text import (FORMAT_ALIASES, FORMATS, SOURCE_KEY, Chunk, MarkdownRecord, Note, RawLink,
-                                          decode_markdown, iter_links, join_chunks, parse_record_name,
-                                          rel_of, section_key, split_chunks, status_of)
-from adrkit.formats.markdown.writer import LinkTarget, fingerprint, original_head, split_head, write_markdown
+                                          decode_markdown, join_chunks)
+from adrkit.formats.markdown.vocabulary import rel_of, section_key
+from adrkit.formats.markdown.writer import LinkTarget, fingerprint, original_head, write_markdown
 
 __all__ = [
     "FORMATS",
@@ -29,16 +34,24 @@ __all__ = [
     "RawLink",
     "Note",
     "MarkdownRecord",
+    "RecordName",
+    "FOLDER_PAGES",
     "decode_markdown",
     "read_markdown",
+    "strip_number",
+    "read_status",
+    "read_date",
+    "slash_order",
     "parse_record_name",
+    "is_index_name",
+    "is_template_name",
+    "is_markdown_name",
     "status_of",
     "rel_of",
     "fingerprint",
-    "split_head",
     "original_head",
     "section_key",
-    "split_chunks",
+    "split_sections",
     "iter_links",
     "LinkTarget",
     "write_markdown",

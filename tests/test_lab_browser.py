@@ -296,7 +296,7 @@ def test_draft_a_decision_with_both_widgets_in_jupyterlab(session):
     html_page = (out / f"{session.notebook.stem}.html").read_text(encoding="utf-8")
     assert "option 1" not in html_page and "This hint is not published" not in html_page
     assert "Describe the context" not in html_page
-    outcome = html_page.split('id="nb-Decision-Outcome"', 1)[1].split("Consequences", 1)[0]
+    outcome = html_page.split('id="decision-outcome"', 1)[1].split("Consequences", 1)[0]
     assert "Chosen option:" in outcome and "Redis" in outcome and "under a millisecond" in outcome, outcome
     session.check()
 

@@ -87,7 +87,9 @@ def test_each_decision_page_shows_its_check_and_evidence_safely(checked_site):
     panel = html[html.index('<section id="confirmation"'):html.index("</section>", html.index('id="confirmation"'))]
     assert "Its check passed on 2026-05-30." in panel and "1.2 s" in panel and "Python 3.11.7" in panel
     assert "<td>212 ms</td>" in panel
-    assert "__pwned" not in panel and "evil.example" not in panel and "onload" not in panel and "y()" not in panel
+    assert "__pwned" not in panel and "onload" not in panel and "y()" not in panel
+    # an image from another host is not loaded: it becomes a plain link to it
+    assert 'src="https://evil.example' not in panel and 'class="remote-image" href="https://evil.example' in panel
     assert f'src="data:image/png;base64,{PNG}"' in panel and 'alt="&lt;Figure size 640x480 with 1 Axes&gt;"' in panel
     assert "<circle" in panel
     assert ".check-panel" in (site / "assets" / "adrkit.css").read_text()

@@ -24,13 +24,24 @@ _BODY_TEMPLATES = ("base.html.j2", "decision.html.j2", "guide.html.j2")
 _TEMPLATE_ID = re.compile(r"""\sid\s*=\s*["']([^"'{}]+)["']""")
 
 
+_TEMPLATE_REF = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+["']([^"']+)["']""")
+
+
 def _template_ids() -> frozenset[str]:
     """The fixed ids the templates around a notebook body give their own elements (read
-    from the templates, so a heading such as `## Status` keeps the id GitHub gives it
-    unless the page itself uses that id)."""
+    from the templates and the ones they include, so a heading such as `## Status` keeps
+    the id GitHub gives it unless the page itself uses that id)."""
     folder = Path(__file__).with_name("templates") / "site"
-    return frozenset(m.group(1) for name in _BODY_TEMPLATES
-                     for m in _TEMPLATE_ID.finditer((folder / name).read_text(encoding="utf-8")))
+    todo, seen, ids = list(_BODY_TEMPLATES), set(), set()
+    while todo:
+        name = todo.pop()
+        if name in seen or not (folder / name).is_file():
+            continue
+        seen.add(name)
+        text = (folder / name).read_text(encoding="utf-8")
+        ids.update(m.group(1) for m in _TEMPLATE_ID.finditer(text))
+        todo.extend(_TEMPLATE_REF.findall(text))
+    return frozenset(ids)
 
 
 PAGE_IDS = _template_ids()

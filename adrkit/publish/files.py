@@ -321,13 +321,13 @@ def unpublishable_records(folder: Path, *, guides: bool = False) -> list[Problem
     of a decision folder, or with `guides` any visible `*.ipynb` of a guides folder."""
     problems = []
     what = "guides folder" if guides else "decision folder"
-    with os.scandir(folder) as entries:
-        names = [e.name for e in entries if e.name.endswith(".ipynb")
+    with os.scandir(folder) as entries:  # the entries' types come with the listing: no stat per file
+        found = [(e.name, e.is_symlink()) for e in entries if e.name.endswith(".ipynb")
                  and (parse_filename(e.name) if not guides else not e.name.startswith("."))]
-    for name in sorted(n for n in names if not _utf8(n)):
+    for name in sorted(n for n, _ in found if not _utf8(n)):
         problems.append(Problem("unreadable", "has a file name that is not UTF-8, so it is not published",
                                 str(folder / name), fix="rename it"))
-    links = sorted(n for n in names if _utf8(n) and (folder / n).is_symlink())
+    links = sorted(n for n, link in found if link and _utf8(n))
     for name in links:
         path = folder / name
         try:

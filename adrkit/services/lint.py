@@ -10,6 +10,8 @@ A reference to a decision of another log of the project (`payments:0007-use-x`, 
 """
 from __future__ import annotations
 
+import re
+
 import json
 import os
 from collections import defaultdict
@@ -90,15 +92,24 @@ def check_status(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
                           "successor-but-not-superseded")
 
 
+_PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2]))?$")  # a year, or a year and month (ISO 8601)
+
+
+def _on_the_calendar(text: str) -> bool:
+    """A whole date that exists (`2026-02-28`), or a year or month alone as an imported
+    record may state it (`2022-09`, `2016`); `2026-02-30` and `2023-13-10` are not."""
+    return real_date(text) is not None or bool(_PARTIAL_DATE.match(text))
+
+
 def check_dates(records: list[Record], log: DecisionLog) -> Iterable[Finding]:
     """A date that is not on the calendar (`2026-02-30`) is never published as a date."""
     for rec in records:
         d = rec.decision
-        if d.date and real_date(d.date) is None:
+        if d.date and not _on_the_calendar(d.date):
             yield Finding(_name(rec), "date", f"'{d.date}' is not a date of the calendar",
                           "write it as YYYY-MM-DD, e.g. 2026-02-28", "bad-date")
         for i, change in enumerate(d.status_history, start=1):
-            if change.date and real_date(change.date) is None:
+            if change.date and not _on_the_calendar(change.date):
                 yield Finding(_name(rec), f"status-history ({i})", f"'{change.date}' is not a date of the calendar",
                               "write it as YYYY-MM-DD, e.g. 2026-02-28", "bad-date")
 

@@ -8,6 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The machines the suite runs on are shared: how fast inputs are generated, or one example
+# runs, says nothing about adrkit. Timing health checks and deadlines are off for every
+# property test (a test's own @settings still sets what it names).
+settings.register_profile("adrkit", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile("adrkit")
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = Path(os.environ.get("ADRKIT_SHARED_CORPORA") or ROOT.parent / "shared" / "corpora")

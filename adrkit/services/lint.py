@@ -268,7 +268,10 @@ def check_front_matter_comments(records: list[Record], log: DecisionLog) -> Iter
     not survive that, so say so before they are lost (a '#' inside a value, such as an
     imported record's original text, is not a comment)."""
     for rec in records:
-        lines = rec.front_matter_text.splitlines()
+        text = rec.front_matter_text
+        if "#" not in text:  # no comment can be there: the YAML is not tokenized (a log holds thousands)
+            continue
+        lines = text.splitlines()
         found = has_comment("\n".join(lines[1:-1]))
         if found is None:
             found = any(line.lstrip().startswith("#") or (" #" in line and not set("'\"") & set(line))

@@ -6,7 +6,7 @@ a page per record, no broken link the source does not already break, lint silent
 The checks live in bench/roundtrip_report.py, which also prints them as a table.
 
 When ../shared/corpora is absent its corpora do not run: the summary says so, and
-under CI=true they fail."""
+with ADRKIT_REQUIRE_CORPORA=1 they fail."""
 from __future__ import annotations
 
 import sys

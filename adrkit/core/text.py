@@ -22,9 +22,9 @@ U+2066-U+2069). Every output applies the rule that fits it:
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
-__all__ = ["BIDI_CONTROLS", "is_text", "clean_text", "reveal_bidi", "display_text", "terminal_text",
+__all__ = ["BIDI_CONTROLS", "is_text", "clean_text", "map_strings", "reveal_bidi", "display_text", "terminal_text",
            "class_token"]
 
 # Embeddings, overrides and isolates, and the pop characters that end them.
@@ -54,6 +54,17 @@ def clean_text(text: Any, *, newlines: bool = True) -> str:
     if not newlines:
         out = out.replace("\t", "").replace("\n", "")
     return out
+
+
+def map_strings(value: Any, fn: Callable[[str], str]) -> Any:
+    """JSON-shaped `value` with `fn` applied to every string, keys included."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {fn(str(k)): map_strings(v, fn) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [map_strings(v, fn) for v in value]
+    return value
 
 
 def reveal_bidi(text: str) -> str:

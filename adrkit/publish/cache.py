@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from adrkit.storage.statcache import code_fingerprint
+from adrkit.storage.statcache import code_fingerprint, remove_database
 
 __all__ = ["PageCache", "page_key", "build_fingerprint", "CACHE_FORMAT"]
 
@@ -101,7 +101,7 @@ class PageCache:
                     break
                 except (OSError, _db_errors()):
                     if attempt == 0:
-                        _remove(self.dir / "pages.sqlite")
+                        remove_database(self.dir / "pages.sqlite")
             else:
                 self._broken = True  # no cache this build: slower, never wrong
         return self._db
@@ -266,14 +266,6 @@ def _open(path: Path) -> Any:
         db.close()
         raise
     return db
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            os.remove(f"{path}{suffix}")
-        except OSError:
-            pass
 
 
 def _db_errors() -> type[Exception]:

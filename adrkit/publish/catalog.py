@@ -47,24 +47,13 @@ def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def _strings(value: Any, clean: Any) -> Any:
-    """`value` (JSON data) with `clean` applied to every string, keys included."""
-    if isinstance(value, str):
-        return clean(value)
-    if isinstance(value, dict):
-        return {clean(str(k)): _strings(v, clean) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_strings(v, clean) for v in value]
-    return value
-
-
 def _safe_json(value: Any, indent: int | None = None) -> str:
     """JSON without control characters, surrogates or noncharacters in any string (a
     lone surrogate cannot even be written as UTF-8), bidirectional controls written as
     `\\u202e` escapes, and `<`, `>`, `&` escaped: safe even if a portal pastes it into a page."""
-    from adrkit.core.text import BIDI_CONTROLS, clean_text
+    from adrkit.core.text import BIDI_CONTROLS, clean_text, map_strings
 
-    text = json.dumps(_strings(value, clean_text), indent=indent, ensure_ascii=False)
+    text = json.dumps(map_strings(value, clean_text), indent=indent, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     for ch in BIDI_CONTROLS:
         text = text.replace(ch, f"\\u{ord(ch):04x}")

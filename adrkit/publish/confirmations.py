@@ -1,10 +1,11 @@
-"""Stage 5c of the site (the confirmations): what each decision's check and review say, and the debt page.
+"""Stage 5c of the site (the confirmations): what each decision's check and review
+say, and the debt page.
 
-`checks_stage` is the one call the build makes (after it has made the page renderer,
-before it renders any page): it reads every published decision's recorded check
+`site_checks` is the one call the build makes (after it has assembled the site, before
+it renders any page): it reads every published decision's recorded check
 (`NNNN-slug.confirmation.json`, written by `adrkit confirm`; the build never runs a
-check itself), its review plan and the log's decision debt, hands them to the
-renderer, and writes `debt.html`. It reads the recorded results at every build, never
+check itself), its review plan and each log's decision debt; the build hands them to
+the renderer, which also makes the context of `debt.html`. It reads the recorded results at every build, never
 from the page cache, so a badge is never older than the last `adrkit confirm`.
 
 What the pages show:
@@ -26,22 +27,20 @@ import datetime as _dt
 import html
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from adrkit.core.confirmation import CheckState
-from adrkit.core.decision import Decision
 from adrkit.core.errors import AdrkitError
 from adrkit.core.reviews import REVIEWED_BY, is_review
 from adrkit.formats.celltags import CONFIRMATION
 from adrkit.formats.notebook import loads_notebook
-from adrkit.publish.links import Page, SiteLinks
+from adrkit.publish.links import SiteLinks
 from adrkit.services.confirm import check_settings, state_of
 from adrkit.services.debt import KINDS, DebtItem, decision_debt
 from adrkit.services.review import DueItem, plan_item
 from adrkit.storage.log import DecisionLog, Record
 
-__all__ = ["SiteChecks", "checks_stage", "CHECK_FILTERS", "gather_checks", "records_for", "history_view"]
+__all__ = ["SiteChecks", "CHECK_FILTERS", "gather_checks", "site_checks", "records_of", "history_view"]
 
 # The index filter's choices: (value of data-check, label).
 CHECK_FILTERS = (("passed", "passed"), ("failed", "failed"), ("error", "error"),
@@ -213,23 +212,6 @@ def _display(data: Any, sanitizer: Any) -> dict[str, str] | None:
     return None
 
 
-def records_for(decisions: list[tuple[Path, Decision]]) -> list[Record]:
-    """Records of the decisions the build read. Only a notebook that mentions the
-    `confirmation` tag is parsed again (for its check cells and fingerprint); the
-    others get an empty notebook, which is all the debt rules need of them."""
-    records = []
-    for path, decision in decisions:
-        notebook: dict[str, Any] = {"cells": []}
-        try:
-            raw = path.read_bytes()
-            if CONFIRMATION.encode() in raw:
-                notebook = loads_notebook(raw, path=path)
-        except (OSError, AdrkitError):
-            pass  # the build has reported it already
-        records.append(Record(path, decision, notebook))
-    return records
-
-
 def records_of(sources: list[Any]) -> list[Record]:
     """Records of the decisions a build read (`adrkit.publish.model.Source`): only a
     notebook the record index saw a `confirmation` tag in is parsed again (for its check
@@ -266,15 +248,3 @@ def site_checks(logs: list[tuple[DecisionLog, list[Any]]], published: set[str], 
         total.debt_logs.extend([name] * len(found.debt))
         total.problems.extend(found.problems)
     return total
-
-
-def checks_stage(log: DecisionLog, decisions: list[tuple[Path, Decision]], pages: list[Page],
-                 links: SiteLinks, renderer: Any, writer: Any, *, today: str | None = None) -> SiteChecks:
-    """Stage 5c: gather checks, reviews and debt; give them to `renderer` (read by its
-    decision and index pages) and write `debt.html`. Call it before rendering pages.
-    `today` (YYYY-MM-DD) is the day reviews and debt are judged on; None: today (UTC)."""
-    day = _dt.date.fromisoformat(today) if today else _dt.datetime.now(_dt.timezone.utc).date()
-    checks = gather_checks(log, records_for(decisions), {p.stem for p in pages}, today=day)
-    renderer.checks = checks
-    writer.write("debt.html", renderer.debt(checks, links))
-    return checks

@@ -32,9 +32,8 @@ from adrkit.core.decision import parse_filename
 from adrkit.publish.report import Problem
 from adrkit.storage.paths import real_file_inside
 
-__all__ = ["PUBLISHED", "FileType", "file_type", "refusal", "content_type", "read_inside",
-           "check_linked_files", "copy_linked_files", "publish_logo", "unpublishable_records",
-           "LOGO_TYPES"]
+__all__ = ["PUBLISHED", "FileType", "file_type", "refusal", "content_type", "linked_file_problems",
+           "copy_linked_files", "logo_source", "write_logo", "unpublishable_records", "LOGO_TYPES"]
 
 
 @dataclass(frozen=True)
@@ -127,18 +126,6 @@ def content_type(name: str) -> str:
     return _SITE.get(path.suffix.lower(), "application/octet-stream")
 
 
-def read_inside(path: Path, folder: Path) -> bytes | None:
-    """The bytes of `path` when it is a file whose real location is inside `folder`;
-    None otherwise (missing, a folder, a device or pipe, or a symbolic link out)."""
-    real = real_file_inside(path, folder)
-    if real is None:
-        return None
-    try:
-        return real.read_bytes()
-    except OSError:
-        return None
-
-
 # --- linked files ----------------------------------------------------------------------
 
 _SVG_MEMO: dict[tuple[str, int, int], tuple[bytes | None, str | None]] = {}
@@ -218,17 +205,6 @@ def linked_file_problems(path: Path, rels: list[str], folder: Path, name: str) -
     return problems, unlink
 
 
-def check_linked_files(page: Any, folder: Path, name: str) -> list[Problem]:
-    """`linked_file_problems` of a page with a `body`, whose links to the files refused
-    for what they hold become text, as the sanitizer does for one refused by its name."""
-    from adrkit.publish.sanitize import unlink_files
-
-    problems, unlink = linked_file_problems(page.path, page.files, folder, name)
-    if unlink:
-        page.body = unlink_files(page.body, unlink)
-    return problems
-
-
 def copy_linked_files(writer: Any, folder: Path, rels: list[str], prefix: str, copied: set[str],
                       digest: Callable[[Path], str | None] | None = None) -> None:
     """Copy each file of `rels` that the site publishes from `folder` to `prefix + rel`
@@ -292,17 +268,6 @@ def write_logo(writer: Any, name: str, real: Path, key: str = "") -> None:
             writer.write(name, data, key=key + ":clean" if key else "")
     else:
         writer.copy(name, real, key=key)
-
-
-def publish_logo(config: Any, writer: Any) -> tuple[str | None, list[Problem]]:
-    """Copy `site.logo` of the settings into the site's assets; returns its path inside
-    the site (None when there is no usable logo) and what was wrong with it."""
-    real, problems = logo_source(config)
-    if real is None:
-        return None, problems
-    name = f"assets/logo{real.suffix.lower()}"
-    write_logo(writer, name, real)
-    return name, []
 
 
 # --- records that are not files of the log -------------------------------------------------

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from adrkit.core.decision import Decision
 from adrkit.core.decision_graph import graph_dot
 from adrkit.publish.links import _Log
 from adrkit.publish.model import Source, page_href

@@ -10,9 +10,7 @@
 - "what changed": for each record this one supersedes, when both have trade-offs, the
   difference of the tables (`adrkit.core.tradeoff.compare`) drawn by
   `adrkit.render.comparison`;
-- for the index, the successors of a superseded record ("superseded by 0006");
-- for the graph page, its relations as the graph draws them, each read in the
-  direction of its arrow ("0003 depends on 0002").
+- for the index, the successors of a superseded record ("superseded by 0006").
 
 The tables come with each page from its conversion (`shown_tradeoffs`: the tables the
 page shows, read from the data file in the same pass that drew them), so this stage
@@ -34,7 +32,7 @@ from adrkit.publish.links import SiteLinks
 from adrkit.publish.model import Page
 
 __all__ = ["shown_tradeoffs", "Heading", "tradeoff_anchor", "page_headings", "toc_of", "decision_review",
-           "successor_pages", "successor_labels", "graph_relations", "CHANGES_ID", "TOC_MIN"]
+           "successor_pages", "successor_labels", "CHANGES_ID", "TOC_MIN"]
 
 CHANGES_ID = "adrkit-changes"   # the id of the "what changed" section
 TOC_MIN = 3                     # a page with this many sections or more gets contents
@@ -202,21 +200,3 @@ def decision_review(page: Page, links: SiteLinks) -> dict[str, Any]:
         "changes": changes,
         "changes_id": CHANGES_ID,
     }
-
-
-def graph_relations(pages: list[Page], links: SiteLinks) -> list[dict[str, Any]]:
-    """The edges of the decision graph, in its order and its arrows' direction, as the
-    graph page lists them: each end a link to its page, or its name when it is not
-    published (a draft) or not found."""
-    from adrkit.core.decision_graph import graph_edges
-
-    def end(stem: str) -> tuple[str, str | None]:
-        target = links.target(stem)  # one log: the graph of several logs lists `SiteLinks.edges`
-        return target.text, target.href
-
-    out = []
-    for source, rel, target in graph_edges([p.decision for p in pages]):
-        (s_text, s_href), (t_text, t_href) = end(source), end(target)
-        out.append({"source": s_text, "source_href": s_href, "rel": rel.replace("-", " "),
-                    "target": t_text, "target_href": t_href})
-    return out

@@ -19,6 +19,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from adrkit.core.text import display_text, map_strings
+
 __all__ = ["PART", "SearchDoc", "SearchPart", "search_parts", "part_script", "read_part"]
 
 PART = 500
@@ -76,21 +78,8 @@ def read_part(text: str) -> list[dict[str, Any]] | None:
     return None
 
 
-def _strings(value: Any) -> Any:
-    """`value` with every string as the pages show it (`display_text`)."""
-    from adrkit.core.text import display_text
-
-    if isinstance(value, str):
-        return display_text(value)
-    if isinstance(value, dict):
-        return {display_text(str(k)): _strings(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_strings(v) for v in value]
-    return value
-
-
 def _js_json(value: Any) -> str:
-    text = json.dumps(_strings(value), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(map_strings(value, display_text), ensure_ascii=False, separators=(",", ":"))
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

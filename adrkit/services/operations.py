@@ -16,7 +16,7 @@ from typing import Iterable
 
 from adrkit.core import status_rules as lifecycle
 from adrkit.core.errors import ConflictError, UsageError
-from adrkit.core.decision import MAX_NUMBER, STATUSES, Decision, Link, make_stem, slugify
+from adrkit.core.decision import MAX_NUMBER, STATUSES, Decision, make_stem, slugify
 from adrkit.formats.confirmation import result_name
 from adrkit.formats.notebook import cell_text, dumps_notebook, load_template, notebook_from_template, set_front_matter
 from adrkit.storage.atomic import write_all

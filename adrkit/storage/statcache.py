@@ -30,7 +30,7 @@ from typing import Any, Iterable
 
 from adrkit.about import __version__
 
-__all__ = ["StatCache", "Hit", "code_fingerprint", "signature", "RACY_NS", "digest_of"]
+__all__ = ["StatCache", "Hit", "code_fingerprint", "signature", "RACY_NS", "digest_of", "remove_database"]
 
 RACY_NS = 2_000_000_000  # a file younger than this when recorded is checked by content
 _BATCH = 2000  # entries written at once
@@ -155,7 +155,7 @@ class StatCache:
                 return self._db
             except _errors() + (OSError,):
                 if attempt == 0:
-                    _remove(self.path)  # corrupt: start again
+                    remove_database(self.path)  # corrupt: start again
         self._db = None
         return None
 
@@ -215,7 +215,8 @@ def _open(path: Path, code: str) -> Any:
     return db
 
 
-def _remove(path: Path) -> None:
+def remove_database(path: Path) -> None:
+    """Remove an SQLite file and its write-ahead log, whatever of them is there."""
     for suffix in ("", "-wal", "-shm"):
         try:
             os.remove(f"{path}{suffix}")

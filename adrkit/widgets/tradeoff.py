@@ -23,7 +23,7 @@ import html
 import math
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as W
 
@@ -244,7 +244,7 @@ class TradeoffEditor(DataEditor):
         if self.model is not None:
             problems = self.model.problems()
             if problems:
-                self._say(f'<div role="alert" class="adrkit-alert"><strong>The file has problems</strong> '
+                self._say('<div role="alert" class="adrkit-alert"><strong>The file has problems</strong> '
                           "(edits are refused until they are fixed):<ul>"
                           + "".join(f"<li>{html.escape(str(p))}</li>" for p in problems) + "</ul></div>")
         self._sync()

@@ -35,6 +35,7 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\u
                        "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
                        "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
                        "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]")
+_ASCII_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # the same, for text known to be ASCII
 _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 _TERMINAL = re.compile("[\t\n" + _NOT_TEXT.pattern[1:-1] + "".join(sorted(BIDI_CONTROLS)) + "]")
 _TOKEN = re.compile(r"[^a-z0-9_-]+")
@@ -50,7 +51,10 @@ def clean_text(text: Any, *, newlines: bool = True) -> str:
     """`text` without controls (tab and newline kept; with `newlines=False` both are
     dropped), surrogates and noncharacters."""
     raw = "" if text is None else str(text)
-    out = _NOT_TEXT.sub("", raw)
+    if raw.isascii():  # the common case, checked in constant time: no surrogate, noncharacter or bidi here
+        out = _ASCII_NOT_TEXT.sub("", raw) if _ASCII_NOT_TEXT.search(raw) else raw
+    else:
+        out = _NOT_TEXT.sub("", raw)
     if not newlines:
         out = out.replace("\t", "").replace("\n", "")
     return out
@@ -74,7 +78,10 @@ def reveal_bidi(text: str) -> str:
 
 def display_text(text: Any) -> str:
     """Text as a reader is shown it: `clean_text`, then `reveal_bidi`."""
-    return reveal_bidi(clean_text(text))
+    if type(text) is str and text.isascii():  # most text a page shows: one scan, nothing made
+        return _ASCII_NOT_TEXT.sub("", text) if _ASCII_NOT_TEXT.search(text) else text
+    out = clean_text(text)
+    return out if out.isascii() else reveal_bidi(out)
 
 
 def terminal_text(text: Any, *, newlines: bool = False) -> str:

@@ -112,13 +112,15 @@ _CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _STREAMS = ("stdout", "stderr")
 
 
-def repair_notebook(nb: dict[str, Any]) -> list[tuple[str, str]]:
+def repair_notebook(nb: dict[str, Any], raw: bytes | None = None) -> list[tuple[str, str]]:
     """Repair in place, in memory, what nbformat's schema refuses but no content depends
     on: a missing, malformed or repeated cell id, a missing or malformed
     `execution_count`, an output without its `metadata`, a stream without its name,
     and text that cannot be written as UTF-8 (a lone surrogate becomes U+FFFD).
     Returns (place, what was repaired) for each repair, e.g. ('cell 3', "has the id
-    'a b', which is not valid ...; it is read as 'cell-3'"). Run after `loads_notebook`."""
+    'a b', which is not valid ...; it is read as 'cell-3'"). Run after `loads_notebook`;
+    given the `raw` bytes it was read from, cells are searched for surrogates only when
+    those bytes could hold one."""
     repairs: list[tuple[str, str]] = []
     if not isinstance(nb.get("metadata"), dict):
         nb["metadata"] = {}
@@ -126,9 +128,10 @@ def repair_notebook(nb: dict[str, Any]) -> list[tuple[str, str]]:
     minor = nb.get("nbformat_minor")
     ids = isinstance(minor, int) and minor >= 5
     seen: set[str] = set()
+    surrogates = raw is None or may_hold_surrogates(raw)
     for i, cell in enumerate(nb["cells"], start=1):
         where = f"cell {i}"
-        if _has_surrogate(cell):
+        if surrogates and _has_surrogate(cell):
             nb["cells"][i - 1] = cell = _without_surrogates(cell)
             repairs.append((where, "holds text that is not Unicode (a lone surrogate, from a '\\ud800' "
                                    "escape); it is read as U+FFFD"))
@@ -140,6 +143,16 @@ def repair_notebook(nb: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def may_hold_surrogates(raw: bytes) -> bool:
+    """Whether JSON text could decode to a lone surrogate: through a `\\ud800`-style
+    escape, or the bytes of one in UTF-8 (Python's JSON reader lets them through), or
+    in any other encoding the reader accepts."""
+    if json.detect_encoding(raw) != "utf-8":
+        return True
+    return b"\xed" in raw or _SURROGATE_ESCAPE.search(raw) is not None
 
 
 def _has_surrogate(value: Any) -> bool:

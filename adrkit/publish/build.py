@@ -95,7 +95,7 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
         if quick is not None:
             _remember(cache, out, inputs, report, *quick)
             return _finished(report, started)
-        _read_records(found, options, report)                                                       # 5
+        _read_records(found, options, report, converting)                                           # 5
         graph = _graph(found, project, cache, converting)
         pages = _recall(converting.others(found.sources), cache, report) + converting.pages(found.sources)
         site = _assemble(project, found, pages, graph, options)
@@ -230,8 +230,11 @@ class _Converting:
         self._pages: list[Page] | None = None
         self._failures: dict[int, Problem] = {}  # by id() of the source
         self.graph: GraphDrawer | None = None
+        records = [(str(src.path), src.record.number, src.record.slug, src.record.digest)
+                   for src in todo if src.record is not None and src.record.deferred]
         self.conversion: Conversion = Conversion(self._jobs, parallel=options.parallel,
-                                                 bytecode_dir=cache.dir / "nbconvert-templates", started=workers)
+                                                 bytecode_dir=cache.dir / "nbconvert-templates", started=workers,
+                                                 records=records)
         report.workers = self.conversion.workers
 
     def others(self, sources: list[Source]) -> list[Source]:
@@ -341,9 +344,15 @@ def _quick(found: Gathered, options: BuildOptions, out: Path, last: dict[str, An
 
 # --- 5. the whole site ------------------------------------------------------------------------
 
-def _read_records(found: Gathered, options: BuildOptions, report: BuildReport) -> None:
-    """Every record's front matter: the ones to publish, the drafts, the unreadable."""
+def _read_records(found: Gathered, options: BuildOptions, report: BuildReport, converting: _Converting) -> None:
+    """Every record's front matter: the ones to publish, the drafts, the unreadable.
+    Records that changed in numbers were read by the conversion's workers."""
     with no_gc():
+        entries = {str(src.path): src.record for src in found.records if src.record is not None}
+        for path, facts in converting.conversion.parsed():
+            entry = entries.get(path)
+            if entry is not None:
+                entry.accept(facts)
         found.split(options.drafts)
     gc.freeze()  # kept to the end of the build: the collector need not walk it
     report.warnings.extend(found.warnings)

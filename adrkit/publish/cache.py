@@ -231,6 +231,16 @@ class PageCache:
         return found
 
 
+    def commit(self) -> None:
+        """Commit what is stored so far (another process may then read it); the build
+        goes on in a new transaction."""
+        if self._db is not None:
+            try:
+                self._db.execute("COMMIT")
+                self._db.execute("BEGIN")
+            except _db_errors():
+                pass
+
     def close(self) -> None:
         """Commit what this build stored."""
         if self._db is not None:

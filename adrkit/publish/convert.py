@@ -39,11 +39,11 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import os
 import re
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
+from queue import SimpleQueue
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -66,7 +66,8 @@ TEMPLATE_NAME = "adrkit"
 POOL_THRESHOLD = 24  # below this many notebooks, starting workers costs more than it saves
 SEARCH_TEXT_LIMIT = 30_000
 SUMMARY_LIMIT = 400
-_IN_FLIGHT = 32     # jobs handed to each worker ahead of time: enough for while the build reads front matter
+_IN_FLIGHT = 256    # jobs handed to each worker ahead of time: enough for while the build assembles the site
+_PARSE_CHUNK = 128  # records read in a worker per job
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -118,11 +119,9 @@ class Converted:
 
     def meta(self) -> dict[str, Any]:
         """Everything but the body and text: what the page cache keeps in memory's reach."""
-        data = asdict(self)
-        for key in ("ident", "body", "text"):
-            data.pop(key)
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("ident", "body", "text")}
         data["summary"] = summary_of(self.text)
-        return data
+        return data  # shallow: its lists are this result's own, made for the page
 
 
 class _Changed(Exception):
@@ -184,13 +183,14 @@ def _memo(clean: Callable[[str], str], limit: int = 1024) -> Callable[[str], str
 
 
 def _fast_copy_node(nbformat: Any) -> Any:
-    """A notebook node that copies itself through JSON (in C) rather than node by node:
-    nbconvert deep-copies every notebook twice before rendering it, which was the
-    largest single cost of a page."""
+    """A notebook node that nbconvert's deep copies leave as it is: the exporter copies
+    every notebook twice before rendering it (once the largest single cost of a page),
+    and each node handed to it is made for that one export (`Converter._export`), so
+    nothing else sees what its preprocessors change."""
 
     class Node(nbformat.NotebookNode):
         def __deepcopy__(self, memo: dict[int, Any]) -> "Node":
-            return Node(nbformat.from_dict(json.loads(json.dumps(self))))
+            return self
 
     return Node
 
@@ -257,7 +257,7 @@ class Converter:
     def _convert(self, job: Job) -> Converted:
         raw = _read(job.path, job.digest)
         nb = loads_notebook(raw, path=job.path)
-        repairs = _repairs(nb)
+        repairs = _repairs(nb, raw)
         if job.kind == GUIDE:
             return self._convert_guide(job, nb, repairs)
         data_problem = None
@@ -366,11 +366,11 @@ def _unlink_refused(body: str, files: list[str], job: Job, name: str) -> str:
     return unlink_files(body, unlink) if unlink else body
 
 
-def _repairs(nb: dict[str, Any]) -> list[Problem]:
+def _repairs(nb: dict[str, Any], raw: bytes | None = None) -> list[Problem]:
     """Warnings for what `repair_notebook` repaired in memory (a bad cell id...)."""
     return [Problem("notebook-repaired", f"the cell {what}" if where.startswith("cell") else what,
                     where=where, fix="open and save the notebook in JupyterLab, which repairs it")
-            for where, what in repair_notebook(nb)]
+            for where, what in repair_notebook(nb, raw)]
 
 
 def _reason(exc: BaseException) -> str:
@@ -412,6 +412,22 @@ def _init_worker(bytecode_dir: str | None) -> None:
 
 
 @dataclass
+class ParseJob:
+    """Records to read in a worker (`adrkit.storage.records.facts_of_file`): (path,
+    number, slug, digest) each."""
+
+    items: list[tuple[str, int, str, str]]
+
+
+@dataclass
+class Parsed:
+    """What a worker read of each record of a `ParseJob`: (path, facts as JSON, or None
+    when the file changed since it was hashed)."""
+
+    facts: list[tuple[str, str | None]]
+
+
+@dataclass
 class Drawn:
     """A drawing of the decision graph made in a worker (`adrkit.publish.graph.draw_dot`)."""
 
@@ -420,9 +436,13 @@ class Drawn:
     note: str
 
 
-def _in_worker(job: Job | tuple[int, str] | None) -> Converted | Drawn | None:
+def _in_worker(job: Job | ParseJob | tuple[int, str] | None) -> Converted | Drawn | Parsed | None:
     if job is None:
         return None  # started ahead of its jobs: the initializer has run
+    if isinstance(job, ParseJob):
+        from adrkit.storage.records import facts_of_file
+
+        return Parsed([(path, facts_of_file(path, number, slug, digest)) for path, number, slug, digest in job.items])
     if isinstance(job, tuple):
         from adrkit.publish.graph import draw_dot
 
@@ -453,7 +473,8 @@ class Conversion:
     pool."""
 
     def __init__(self, jobs: list[Job], *, parallel: bool | None = None, bytecode_dir: Path | None = None,
-                 drawings: list[tuple[int, str]] | None = None, started: "Workers | None" = None):
+                 drawings: list[tuple[int, str]] | None = None, started: "Workers | None" = None,
+                 records: list[tuple[str, int, str, str]] | None = None):
         self._jobs, self._bytecode_dir = jobs, bytecode_dir
         self.workers = worker_count(len(jobs)) if jobs and pooled(len(jobs), parallel) else 1
         self._pool: ProcessPoolExecutor | None = None
@@ -467,7 +488,23 @@ class Conversion:
         elif started is not None:
             started.close()
         self._running: set[Future[Any]] = set()
+        self._done: SimpleQueue[Future[Any]] = SimpleQueue()
+        self._parsing: list[Future[Any]] = []
+        if self._pool is not None and self.workers > 1 and records:  # first, so the build has them soon
+            self._parsing = [self._pool.submit(_in_worker, ParseJob(records[i:i + _PARSE_CHUNK]))
+                             for i in range(0, len(records), _PARSE_CHUNK)]
         self._refill()
+
+    def parsed(self) -> Iterator[tuple[str, str | None]]:
+        """(path, facts as JSON or None) of each record given as `records`, read in the
+        pool (nothing when there is no pool: the caller reads them itself)."""
+        parsing, self._parsing = self._parsing, []
+        for future in parsing:
+            try:
+                result = future.result()
+            except Exception:  # a worker that died: the records are read in this process
+                continue
+            yield from result.facts
 
     def draw(self, drawings: list[tuple[int, str]]) -> bool:
         """Make these drawings of the decision graph in the pool too, before the
@@ -486,7 +523,9 @@ class Conversion:
             job = next(self._todo, None)
             if job is None:
                 return
-            self._running.add(self._pool.submit(_in_worker, job))
+            future = self._pool.submit(_in_worker, job)
+            self._running.add(future)
+            future.add_done_callback(self._done.put)
 
     def results(self) -> Iterator[Converted | Drawn]:
         """Each result as it is ready."""
@@ -500,17 +539,16 @@ class Conversion:
             return
         try:
             while self._running:
-                done, _ = wait(self._running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    self._running.discard(future)
-                    yield future.result()
+                future = self._done.get()  # each as it finishes, without waiting on every one
+                self._running.discard(future)
+                yield future.result()
                 self._refill()
         finally:
             self.close()
 
     def close(self) -> None:
         if self._pool is not None:
-            for future in self._running:
+            for future in [*self._running, *self._parsing]:
                 future.cancel()
             self._pool.shutdown(wait=True)
             self._pool = None

@@ -122,14 +122,17 @@ class _Emit:
 
     def decision_pages(self, progress: Progress, entry: Callable[[Page, list[Any]], None]) -> None:
         site, renderer = self.site, self.site.renderer
-        progress.start("writing pages", len(site.pages))
-        for done, (page, prev, nxt) in enumerate(site.neighbours(site.pages), start=1):
+        todo: list[tuple[Page, dict[str, Any], str]] = []
+        for page, prev, nxt in site.neighbours(site.pages):
             context = renderer.decision(page, site.links, prev, nxt)
-            self._body_page(page, context)
+            key = self._page_key(page, context)
+            if key is not None:
+                todo.append((page, context, key))
             entry(page, context["relations"])
             self.state.pages.append([page.ident, page.key, page.face, page.file, page.decision.date,
                                      page.decision.number])
-            progress.advance(done)
+        progress.start("writing pages", len(todo))
+        render_pages(todo, self.writer, self.cache, renderer, progress)
         progress.finish()
 
     def guide_pages(self) -> None:
@@ -142,11 +145,16 @@ class _Emit:
 
     def _body_page(self, page: Page, context: dict[str, Any]) -> None:
         """A decision's or guide's page, around its converted body."""
-        key = render_key(self.settings, page.file, context)
-        if not self.writer.keep(page.file, key):
-            body, _ = self.cache.body(page.key)
-            self.writer.write(page.file, self.site.renderer.render(context, body, page), key)
+        key = self._page_key(page, context)
+        if key is not None:
+            render_pages([(page, context, key)], self.writer, self.cache, self.site.renderer, Progress())
+
+    def _page_key(self, page: Page, context: dict[str, Any]) -> str | None:
+        """The render key of a page around a body, None when the current site's copy
+        is kept; what the page was made of is recorded either way."""
         self.state.views[page.ident] = _view(context)
+        key = render_key(self.settings, page.file, context)
+        return None if self.writer.keep(page.file, key) else key
 
     def page(self, rel: str, context: dict[str, Any], key_context: Any = None) -> None:
         key = render_key(self.settings, rel, context if key_context is None else key_context)
@@ -187,6 +195,91 @@ class _Emit:
             folder = page.source.folder
             prefix = f"{page.source.site_dir}/files/" if page.source.site_dir else "files/"
             copy_linked_files(writer, folder, page.files, prefix, copied, digest)
+
+
+PARALLEL_PAGES = 400  # fewer pages than this are rendered in this process alone
+
+
+def render_pages(todo: list[tuple[Page, dict[str, Any], str]], writer: SiteWriter, cache: PageCache,
+                 renderer: SiteRenderer, progress: Progress) -> None:
+    """Render each (page, context, render key) around its body from `cache` into
+    `writer`. Many pages are shared with a forked process on a machine with more than
+    one core: it renders every other page into the same staging folder and sends back
+    what it wrote; whatever it did not send back is rendered here."""
+    theirs: list[tuple[Page, dict[str, Any], str]] = []
+    child = None
+    if len(todo) >= PARALLEL_PAGES and _cores() > 1 and _can_fork():
+        cache.commit()  # the other process reads the bodies through a connection of its own
+        theirs, todo = todo[1::2], todo[0::2]
+        child = _PageChild(theirs, writer, cache, renderer)
+    done = 0
+    for page, context, key in todo:
+        body, _ = cache.body(page.key)
+        writer.write(page.file, renderer.render(context, body, page), key)
+        done += 1
+        progress.advance(done * (2 if child else 1))
+    if child is not None:
+        wrote = child.finish()
+        for page, context, key in theirs:
+            if page.file in wrote:
+                writer.adopt(page.file, wrote[page.file])
+            else:
+                body, _ = cache.body(page.key)
+                writer.write(page.file, renderer.render(context, body, page), key)
+
+
+class _PageChild:
+    """A forked process rendering `todo` into `writer`'s staging folder; `finish()`
+    waits for it and returns the manifest entries of the files it wrote (empty when it
+    failed: the caller renders them itself)."""
+
+    def __init__(self, todo: list[tuple[Page, dict[str, Any], str]], writer: SiteWriter, cache: PageCache,
+                 renderer: SiteRenderer):
+        import gc
+        import multiprocessing
+
+        gc.freeze()  # what the build holds stays shared with the child, not copied as it is walked
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_render_in_child, args=(todo, writer, cache.dir, renderer, send),
+                                        daemon=True)
+        self._process.start()
+        send.close()
+
+    def finish(self) -> dict[str, list[Any]]:
+        wrote: dict[str, list[Any]] = {}
+        try:
+            wrote = self._receive.recv()
+        except (EOFError, OSError):
+            pass
+        finally:
+            self._receive.close()
+            self._process.join()
+        return wrote if self._process.exitcode == 0 and isinstance(wrote, dict) else {}
+
+
+def _render_in_child(todo: list[tuple[Page, dict[str, Any], str]], writer: SiteWriter, cache_dir: Path,
+                     renderer: SiteRenderer, send: Any) -> None:
+    wrote: dict[str, list[Any]] = {}
+    with PageCache(cache_dir) as cache:
+        for page, context, key in todo:
+            body, _ = cache.body(page.key)
+            writer.write(page.file, renderer.render(context, body, page), key)
+            wrote[page.file] = writer.manifest[page.file]
+    send.send(wrote)
+    send.close()
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 @contextmanager

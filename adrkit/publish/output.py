@@ -114,6 +114,11 @@ class SiteWriter:
         self.manifest[rel] = [digest, st.st_size, st.st_mtime_ns, key]
         self.written += 1
 
+    def adopt(self, rel: str, entry: list[Any]) -> None:
+        """A file another process wrote into the staging folder, with its manifest entry."""
+        self.manifest[rel] = list(entry)
+        self.written += 1
+
     def write_lines(self, rel: str, pieces: Iterable[str], key: str = "") -> None:
         """`write` for a large file given in pieces: written as they come, never whole
         in memory."""

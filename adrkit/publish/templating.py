@@ -25,6 +25,8 @@ TEMPLATES = Path(__file__).with_name("templates") / "site"
 def _finalize(value: Any) -> Any:
     from markupsafe import Markup
 
+    if type(value) is str:
+        return display_text(value)
     if isinstance(value, Markup):
         return Markup(display_text(str(value)))
     if isinstance(value, str):

@@ -28,16 +28,18 @@ from typing import Any, Callable, Iterator
 
 from adrkit.core.decision import Decision, parse_filename
 from adrkit.core.errors import AdrkitError, FormatError
+from adrkit.formats.confirmation import check_cells
 from adrkit.formats.notebook import cell_text, front_matter_cell, loads_notebook, sections_of
 from adrkit.formats.yamlio import parse_front_matter
 from adrkit.storage.statcache import StatCache, digest_of
 
-__all__ = ["RecordEntry", "RecordIndex", "default_index_path", "no_gc"]
+__all__ = ["RecordEntry", "RecordIndex", "default_index_path", "no_gc", "record_facts", "facts_of_file"]
 
 _RECORD = "record"
 _DATA = "data"
 _PARSE_AT_ONCE = 32  # more changed records than this are parsed when first asked about
 _UNSET: Any = object()
+_DEFERRED: Any = object()  # read and hashed, to be read again and parsed when first used
 
 
 def default_index_path(root: Path) -> Path:
@@ -72,7 +74,7 @@ class RecordEntry:
         self.raw: bytes | None = None           # the notebook's bytes when this run read them
         self.data: os.DirEntry[str] | None = None  # its data file, when there is one
         self._facts: str | None = None
-        self._unread: bytes | None = None  # read and hashed, not parsed yet
+        self._unread: Any = None  # _DEFERRED: read and hashed, not parsed yet
         self._index: RecordIndex | None = None
         self._st: os.stat_result | None = None
         self._decision: Decision | None = None
@@ -80,7 +82,7 @@ class RecordEntry:
         self._sections = ""  # one "key\theading" a line: a log holds thousands of records
         self._text = ""
         self._placeholders = ""  # headings of the cells still holding template text, one a line
-        self._checks = True  # whether its notebook mentions the `confirmation` tag (True until read)
+        self._checks = True  # whether its notebook has a check cell (True until read)
 
     @property
     def data_path(self) -> Path:
@@ -90,9 +92,21 @@ class RecordEntry:
         facts, self._facts = self._facts, None
         if facts is not None and not _restore(self, facts) and self._index is not None:
             self._index._reread(self)
-        raw, self._unread = self._unread, None
-        if raw is not None and self._index is not None:
-            self._index._parse(self, raw)
+        if self._unread is not None and self._index is not None:
+            self._unread = None
+            raw = self._index._read_again(self)
+            if raw is not None:
+                self._index._parse(self, raw)
+
+    @property
+    def deferred(self) -> bool:
+        """Read and hashed, not parsed yet (see `RecordIndex.accept`)."""
+        return self._unread is not None
+
+    def accept(self, facts: str | None) -> None:
+        """Its facts, read elsewhere from the same bytes (`RecordIndex.accept`)."""
+        if self._index is not None:
+            self._index.accept(self, facts)
 
     @property
     def decision(self) -> Decision | None:
@@ -119,7 +133,8 @@ class RecordEntry:
 
     @property
     def has_checks(self) -> bool:
-        """Whether the notebook mentions the `confirmation` cell tag (a check may be there)."""
+        """Whether the notebook has a check: a code cell tagged `confirmation` that holds
+        code (`formats.confirmation.check_cells`; a commented-out example is none)."""
         self._load()
         return self._checks
 
@@ -155,8 +170,8 @@ class RecordIndex:
         """Every `NNNN-slug.ipynb` of the log (as `DecisionLog.record_paths` lists
         them), in number then name order. `on_change(n)` is told, before any is read,
         that `n` records changed since they were last read. Many changed records are
-        read and hashed here and parsed when first asked about (a build starts
-        converting them meanwhile)."""
+        hashed here, and read again and parsed when first asked about, or parsed
+        elsewhere (`accept`: a build parses them in its worker processes)."""
         found, data, dangling = [], {}, []
         folder = os.path.abspath(self.log.dir)
         base = self.log.dir
@@ -221,11 +236,36 @@ class RecordIndex:
         if hit is not None and hit.digest == entry.digest and _restore(entry, hit.facts):
             self.cache.store(key, _RECORD, st, entry.digest, hit.facts)  # no longer racy
             return entry
-        if defer:
-            entry._unread = entry.raw
+        if defer:  # the bytes are not kept: many changed records would all be in memory at once
+            entry.raw, entry._unread = None, _DEFERRED
         else:
             self._parse(entry, entry.raw)  # type: ignore[arg-type]
         return entry
+
+    def accept(self, entry: RecordEntry, facts: str | None) -> None:
+        """The facts of a deferred `entry`, computed elsewhere from the same bytes
+        (`facts_of_file`, in a worker process); None leaves it to be read when used."""
+        if entry._unread is None or facts is None:
+            return
+        entry._unread = None
+        if not _restore(entry, facts):
+            entry._unread = _DEFERRED
+        elif entry._st is not None:
+            self.cache.store(os.path.abspath(entry.path), _RECORD, entry._st, entry.digest, facts)
+
+    def _read_again(self, entry: RecordEntry) -> bytes | None:
+        """A deferred entry's bytes; when they are no longer the ones hashed, the new
+        ones are read but not kept under the old stat."""
+        try:
+            raw = entry.path.read_bytes()
+        except OSError as exc:
+            entry._error = FormatError(f"cannot be read: {getattr(exc, 'strerror', None) or exc}", path=entry.path,
+                                       fix="check the file and its permissions")
+            return None
+        digest = digest_of(raw)
+        if digest != entry.digest:
+            entry.digest, entry._st = digest, None
+        return raw
 
     def _parse(self, entry: RecordEntry, raw: bytes) -> None:
         facts = _read(entry, raw)
@@ -307,6 +347,24 @@ class RecordIndex:
 
 # --- what a record holds, and back ----------------------------------------------------
 
+def record_facts(path: Path, number: int, slug: str, raw: bytes) -> dict[str, Any]:
+    """What the index keeps of a record, from its notebook's bytes (a pure function:
+    a worker process can compute it)."""
+    return _read(RecordEntry(path, number, slug), raw)
+
+
+def facts_of_file(path: str, number: int, slug: str, digest: str) -> str | None:
+    """`record_facts` of the notebook at `path` as JSON, provided it still has `digest`
+    (None when it changed or cannot be read: the index reads it itself)."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return None
+    if digest_of(raw) != digest:
+        return None
+    return json.dumps(record_facts(Path(path), number, slug, raw), ensure_ascii=False)
+
+
 def _read(entry: RecordEntry, raw: bytes) -> dict[str, Any]:
     """Parse the notebook into `entry`; returns the facts to keep."""
     from adrkit.storage.log import refuse_conflict_markers
@@ -322,7 +380,7 @@ def _read(entry: RecordEntry, raw: bytes) -> dict[str, Any]:
         sections = [(s.key, s.heading) for s in sections_of(nb)]
         entry._sections = _lines(sections)
         placeholders = _placeholder_headings(nb)
-        entry._checks = _CONFIRMATION in raw
+        entry._checks = _CONFIRMATION in raw and bool(check_cells(nb))
         entry._placeholders = "\n".join(placeholders)
         data = parse_front_matter(text, path=entry.path)
         entry._decision = Decision.from_front_matter(data, number=entry.number, slug=entry.slug, path=entry.path)

@@ -230,6 +230,7 @@ class SiteLinks:
         """`#anchors` of the page's text (as its conversion found them) that lead to no
         element of the page they name: this page, or another decision of its log."""
         problems = []
+        ids: dict[int, frozenset[str]] = {}  # decoded once per page they land on
         for href in page.anchors:
             path, _, frag = href.partition("#")
             if not path:
@@ -241,7 +242,9 @@ class SiteLinks:
                 if target is None:
                     continue
             frag = unquote(frag)
-            if frag not in target.ids and frag not in PAGE_IDS:
+            if id(target) not in ids:
+                ids[id(target)] = target.ids
+            if frag not in ids[id(target)] and frag not in PAGE_IDS:
                 where = "this page" if target is page else f"{target.stem}"
                 shown = frag[len("nb-"):] if frag.startswith("nb-") else frag
                 problems.append(Problem("broken-link", f"the text links to '#{shown}' on {where}, which has no "

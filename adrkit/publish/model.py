@@ -80,10 +80,12 @@ class Page:
     title: str = ""                                    # a guide's title (a decision's is in its front matter)
     titled: bool = False
     summary: str = ""                                  # the opening words of the text
-    tradeoffs: dict[str, Any] = field(default_factory=dict)  # the valid trade-off tables it shows, by name
-    toc: list[dict[str, Any]] = field(default_factory=list)  # its sections (`review.toc_of`), for the contents
-    ids: frozenset[str] = frozenset()                  # the ids of its body's elements (anchors land there)
-    anchors: list[str] = field(default_factory=list)   # its links with a #fragment to this or another page
+    # What only its own page or the anchor check reads is kept as JSON text, one string
+    # each, decoded on use (see the properties below): a site holds ten thousand pages.
+    tradeoffs_json: str = "{}"  # the valid trade-off tables it shows, by name
+    toc_json: str = "[]"        # its sections (`review.toc_of`), for the contents
+    ids_json: str = "[]"        # the ids of its body's elements (anchors land there)
+    anchors_json: str = "[]"    # its links with a #fragment to this or another page
     face: str = ""  # a hash of all the rest of the site shows of the page: everything but its words
 
     decision: Decision = field(init=False, repr=False)  # a decision's front matter (a guide: None)
@@ -94,6 +96,22 @@ class Page:
     @property
     def kind(self) -> str:
         return self.source.kind
+
+    @property
+    def tradeoffs(self) -> dict[str, Any]:
+        return json.loads(self.tradeoffs_json) if self.tradeoffs_json != "{}" else {}
+
+    @property
+    def toc(self) -> list[dict[str, Any]]:
+        return json.loads(self.toc_json)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(json.loads(self.ids_json))
+
+    @property
+    def anchors(self) -> list[str]:
+        return json.loads(self.anchors_json)
 
     @property
     def sections(self) -> list[tuple[str, str]]:
@@ -164,8 +182,12 @@ class Page:
                    problems=problems, error=meta.get("error"),
                    title=str(meta.get("title") or source.path.stem), titled=bool(meta.get("titled")),
                    summary=str(meta.get("summary") or ""), face=face_of(source, meta),
-                   tradeoffs=dict(meta.get("tradeoffs") or {}), toc=list(meta.get("toc") or []),
-                   ids=frozenset(meta.get("ids") or ()), anchors=list(meta.get("anchors") or []))
+                   tradeoffs_json=_compact(meta.get("tradeoffs") or {}), toc_json=_compact(meta.get("toc") or []),
+                   ids_json=_compact(sorted(meta.get("ids") or ())), anchors_json=_compact(meta.get("anchors") or []))
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def face_of(source: Source, meta: dict[str, Any]) -> str:

@@ -131,13 +131,13 @@ def _data_block(tables: dict[str, Any]) -> str:
 def _changes(page: Page, links: SiteLinks) -> list[dict[str, Any]]:
     from adrkit.render.comparison import diff_html
 
-    if not page.tradeoffs:
+    if page.tradeoffs_json == "{}":
         return []
     new_tables = _tables(page)
     out = []
     for ref in page.decision.supersedes:
         old_page = links.resolve(ref, page.log)
-        if old_page is None or old_page is page or not old_page.tradeoffs:
+        if old_page is None or old_page is page or old_page.tradeoffs_json == "{}":
             continue
         old_tables = _tables(old_page)
         for old_name, new_name in pair_tables(old_tables, new_tables):

@@ -70,8 +70,9 @@ def test_a_page_process_that_fails_leaves_its_pages_to_the_build(tmp_path, monke
 
     _big_log(tmp_path)
 
-    def dies(todo, writer, cache_dir, renderer, send):  # renders a few pages, then dies unheard
-        for page, context, key in todo[:3]:
+    def dies(todo, make, writer, cache_dir, renderer, send):  # writes a few pages wrong, then dies unheard
+        for i, key in todo[:3]:
+            page, _ = make(i)
             writer.write(page.file, "half a page", key)
         os._exit(3)
 

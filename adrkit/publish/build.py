@@ -104,7 +104,7 @@ def build_site(log: DecisionLog, options: BuildOptions | None = None, *,
         manifest, state = _write(site, out, cache, last, RecordIndex(project.default, files), say)  # 6
         report.pages, report.guides = len(site.pages), len(site.guides)
         _remember(cache, out, inputs, report, manifest, _site_state(found, options, out, state, site))
-        cache.put_views(str(out.absolute()), state.views)
+        cache.keep_views(str(out.absolute()))
         cache.prune()
     return _finished(report, started)
 
@@ -444,7 +444,7 @@ def _write(site: Site, out: Path, cache: PageCache, last: dict[str, Any], index:
     manifest = last.get("manifest") if isinstance(last.get("manifest"), dict) else {}
     writer = SiteWriter(out, manifest)
     try:
-        state = write_site(site, writer, cache, index.file_digest, say)
+        state = write_site(site, writer, cache, index.file_digest, say, str(out.absolute()))
         writer.commit()
     except BaseException:
         writer.abort()

@@ -211,12 +211,19 @@ class PageCache:
                     [(out, json.dumps(state, ensure_ascii=False, separators=(",", ":")))])
 
     # --- what the last build made of each page ----------------------------------
-    def put_views(self, out: str, views: dict[str, str]) -> None:
-        """Keep each page of `out`'s template context, as JSON (all its pages: the
-        others go)."""
+    def put_view(self, out: str, ident: str, view: str) -> None:
+        """Keep the template context (as JSON) of a page a build is writing into `out`;
+        it is `out`'s once `keep_views(out)` says the build is done."""
+        self._write("INSERT OR REPLACE INTO views (out, ident, view) VALUES (?, ?, ?)", [(_writing(out), ident, view)])
+
+    def drop_views(self, out: str) -> None:
+        """Forget what an unfinished build into `out` kept with `put_view`."""
+        self._write("DELETE FROM views WHERE out = ?", [(_writing(out),)])
+
+    def keep_views(self, out: str) -> None:
+        """The views the build just done put are `out`'s (all its pages: the others go)."""
         self._write("DELETE FROM views WHERE out = ?", [(out,)])
-        self._write("INSERT INTO views (out, ident, view) VALUES (?, ?, ?)",
-                    ((out, ident, view) for ident, view in views.items()))
+        self._write("UPDATE views SET out = ? WHERE out = ?", [(out, _writing(out))])
 
     def views(self, out: str, idents: Iterable[str]) -> dict[str, dict[str, Any]]:
         found = {}
@@ -250,6 +257,10 @@ class PageCache:
                 pass
             self._db.close()
             self._db = None
+
+
+def _writing(out: str) -> str:
+    return f"{out}\0writing"
 
 
 def _open(path: Path) -> Any:

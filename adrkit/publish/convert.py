@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from adrkit.core.errors import AdrkitError
+from adrkit.core.text import display_text
 from adrkit.formats.celltags import CONFIRMATION, KIND_TAGS
 from adrkit.formats.notebook import loads_notebook, repair_notebook, sections_of, skip_slow_imports
 from adrkit.formats.datafile import parse_data
@@ -270,7 +271,7 @@ class Converter:
             nb = self._execute(nb, job)
         prepared = prepare_notebook(nb, data, data_problem=data_problem, output_limit=job.output_limit)
         clean, found = self._sanitizer.clean(self._export(prepared.notebook, job.cwd))
-        clean = _unlink_refused(clean, found.files, job, "decision folder")
+        clean = display_text(_unlink_refused(clean, found.files, job, "decision folder"))  # as every page shows text
         return Converted(
             ident=job.ident, body=clean, text=page_text(clean), decisions=found.decisions,
             files=found.files, outside=found.outside, dropped=found.dropped,
@@ -285,7 +286,7 @@ class Converter:
         prepared = prepare_notebook(nb, {}, guide=True, output_limit=job.output_limit)
         body = self._export(prepared.notebook, job.cwd)
         clean, found = self._sanitizer.clean(body, guide_log=job.guide_log, decisions_href=job.decisions_href)
-        clean = _unlink_refused(clean, found.files, job, "guides folder")
+        clean = display_text(_unlink_refused(clean, found.files, job, "guides folder"))  # as every page shows text
         return Converted(ident=job.ident, body=clean, text=page_text(clean), decisions=found.decisions,
                          files=found.files, outside=found.outside, dropped=found.dropped,
                          title=title, titled=titled,

@@ -71,11 +71,10 @@ class Site:
 @dataclass
 class SiteState:
     """What a build made of each page, for the next build: per page (site order) its
-    ident, page key, face, file, date and number, and its template context (without the
-    page key)."""
+    ident, page key, face, file, date and number. Its template context (without the page
+    key) goes straight into the page cache (`PageCache.put_view`)."""
 
     pages: list[list[Any]] = field(default_factory=list)
-    views: dict[str, str] = field(default_factory=dict)  # as JSON: ten thousand of them are kept
 
 
 def render_key(*parts: Any) -> str:
@@ -94,10 +93,12 @@ def decisions_key(settings: str, title: str, logs: list[dict[str, Any]], pages: 
 
 
 def write_site(site: Site, writer: SiteWriter, cache: PageCache, digest: Callable[[Path], str | None],
-               progress: Progress) -> SiteState:
+               progress: Progress, out: str) -> SiteState:
     """Write the whole site into `writer`. `digest(path)` hashes a file linked from a
-    page (from file stats when it is known)."""
-    emit = _Emit(site, writer, cache, settings_key(site.renderer))
+    page (from file stats when it is known); each page's view is kept in `cache` for
+    the output folder `out` (`PageCache.keep_views` once the site is in place)."""
+    cache.drop_views(out)
+    emit = _Emit(site, writer, cache, settings_key(site.renderer), out)
     key = decisions_key(emit.settings, site.title, site.logs, [(p.ident, p.key) for p in site.pages])
     with _decisions_json(site, writer, key) as entry:
         emit.decision_pages(progress, entry)
@@ -118,21 +119,28 @@ class _Emit:
     writer: SiteWriter
     cache: PageCache
     settings: str
+    out: str  # the output folder, as the page cache knows it
     state: SiteState = field(default_factory=SiteState)
 
     def decision_pages(self, progress: Progress, entry: Callable[[Page, list[Any]], None]) -> None:
         site, renderer = self.site, self.site.renderer
-        todo: list[tuple[Page, dict[str, Any], str]] = []
-        for page, prev, nxt in site.neighbours(site.pages):
+        order = site.neighbours(site.pages)
+        todo: list[tuple[int, str]] = []  # (place in `order`, render key): its context is made again
+        for i, (page, prev, nxt) in enumerate(order):
             context = renderer.decision(page, site.links, prev, nxt)
             key = self._page_key(page, context)
             if key is not None:
-                todo.append((page, context, key))
+                todo.append((i, key))
             entry(page, context["relations"])
             self.state.pages.append([page.ident, page.key, page.face, page.file, page.decision.date,
                                      page.decision.number])
+
+        def make(i: int) -> tuple[Page, dict[str, Any]]:
+            page, prev, nxt = order[i]
+            return page, renderer.decision(page, site.links, prev, nxt)
+
         progress.start("writing pages", len(todo))
-        render_pages(todo, self.writer, self.cache, renderer, progress)
+        render_pages(todo, make, self.writer, self.cache, renderer, progress)
         progress.finish()
 
     def guide_pages(self) -> None:
@@ -147,12 +155,13 @@ class _Emit:
         """A decision's or guide's page, around its converted body."""
         key = self._page_key(page, context)
         if key is not None:
-            render_pages([(page, context, key)], self.writer, self.cache, self.site.renderer, Progress())
+            render_pages([(0, key)], lambda _: (page, context), self.writer, self.cache, self.site.renderer,
+                         Progress())
 
     def _page_key(self, page: Page, context: dict[str, Any]) -> str | None:
         """The render key of a page around a body, None when the current site's copy
         is kept; what the page was made of is recorded either way."""
-        self.state.views[page.ident] = _view(context)
+        self.cache.put_view(self.out, page.ident, _view(context))
         key = render_key(self.settings, page.file, context)
         return None if self.writer.keep(page.file, key) else key
 
@@ -200,32 +209,44 @@ class _Emit:
 PARALLEL_PAGES = 400  # fewer pages than this are rendered in this process alone
 
 
-def render_pages(todo: list[tuple[Page, dict[str, Any], str]], writer: SiteWriter, cache: PageCache,
-                 renderer: SiteRenderer, progress: Progress) -> None:
-    """Render each (page, context, render key) around its body from `cache` into
-    `writer`. Many pages are shared with a forked process on a machine with more than
-    one core: it renders every other page into the same staging folder and sends back
-    what it wrote; whatever it did not send back is rendered here."""
-    theirs: list[tuple[Page, dict[str, Any], str]] = []
+Todo = list[tuple[int, str]]                        # (what `make` takes, render key) of each page
+Make = Callable[[int], tuple[Page, dict[str, Any]]]  # a page and its template context, made when rendered
+
+
+def render_pages(todo: Todo, make: Make, writer: SiteWriter, cache: PageCache, renderer: SiteRenderer,
+                 progress: Progress) -> None:
+    """Render each page of `todo` (its context made by `make` as it is rendered, so
+    no more than one is held at a time) around its body from `cache` into `writer`.
+    Many pages are shared with a forked process on a machine with more than one core:
+    it renders every other page into the same staging folder and sends back what it
+    wrote; whatever it did not send back is rendered here."""
+    theirs: Todo = []
     child = None
     if len(todo) >= PARALLEL_PAGES and _cores() > 1 and _can_fork():
         cache.commit()  # the other process reads the bodies through a connection of its own
         theirs, todo = todo[1::2], todo[0::2]
-        child = _PageChild(theirs, writer, cache, renderer)
+        child = _PageChild(theirs, make, writer, cache, renderer)
     done = 0
-    for page, context, key in todo:
-        body, _ = cache.body(page.key)
-        writer.write(page.file, renderer.render(context, body, page), key)
+    for item in todo:
+        _render_one(item, make, writer, cache, renderer)
         done += 1
         progress.advance(done * (2 if child else 1))
     if child is not None:
         wrote = child.finish()
-        for page, context, key in theirs:
-            if page.file in wrote:
-                writer.adopt(page.file, wrote[page.file])
+        for item in theirs:
+            file = wrote.get(item[1])
+            if file is not None:
+                writer.adopt(*file)
             else:
-                body, _ = cache.body(page.key)
-                writer.write(page.file, renderer.render(context, body, page), key)
+                _render_one(item, make, writer, cache, renderer)
+
+
+def _render_one(item: tuple[int, str], make: Make, writer: SiteWriter, cache: PageCache,
+                renderer: SiteRenderer) -> str:
+    page, context = make(item[0])
+    body, _ = cache.body(page.key)
+    writer.write(page.file, renderer.render(context, body, page), item[1])
+    return page.file
 
 
 class _PageChild:
@@ -233,21 +254,21 @@ class _PageChild:
     waits for it and returns the manifest entries of the files it wrote (empty when it
     failed: the caller renders them itself)."""
 
-    def __init__(self, todo: list[tuple[Page, dict[str, Any], str]], writer: SiteWriter, cache: PageCache,
-                 renderer: SiteRenderer):
+    def __init__(self, todo: Todo, make: Make, writer: SiteWriter, cache: PageCache, renderer: SiteRenderer):
         import gc
         import multiprocessing
 
         gc.freeze()  # what the build holds stays shared with the child, not copied as it is walked
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_render_in_child, args=(todo, writer, cache.dir, renderer, send),
+        self._process = context.Process(target=_render_in_child, args=(todo, make, writer, cache.dir, renderer, send),
                                         daemon=True)
         self._process.start()
         send.close()
 
-    def finish(self) -> dict[str, list[Any]]:
-        wrote: dict[str, list[Any]] = {}
+    def finish(self) -> dict[str, tuple[str, list[Any]]]:
+        """By render key: (file, manifest entry) of each page the child wrote."""
+        wrote: dict[str, tuple[str, list[Any]]] = {}
         try:
             wrote = self._receive.recv()
         except (EOFError, OSError):
@@ -258,14 +279,13 @@ class _PageChild:
         return wrote if self._process.exitcode == 0 and isinstance(wrote, dict) else {}
 
 
-def _render_in_child(todo: list[tuple[Page, dict[str, Any], str]], writer: SiteWriter, cache_dir: Path,
-                     renderer: SiteRenderer, send: Any) -> None:
-    wrote: dict[str, list[Any]] = {}
+def _render_in_child(todo: Todo, make: Make, writer: SiteWriter, cache_dir: Path, renderer: SiteRenderer,
+                     send: Any) -> None:
+    wrote: dict[str, tuple[str, list[Any]]] = {}
     with PageCache(cache_dir) as cache:
-        for page, context, key in todo:
-            body, _ = cache.body(page.key)
-            writer.write(page.file, renderer.render(context, body, page), key)
-            wrote[page.file] = writer.manifest[page.file]
+        for item in todo:
+            file = _render_one(item, make, writer, cache, renderer)
+            wrote[item[1]] = (file, writer.manifest[file])
     send.send(wrote)
     send.close()
 

@@ -30,7 +30,7 @@ from adrkit.publish.confirmations import history_view
 from adrkit.publish.links import SiteLinks, Target
 from adrkit.publish.model import Page
 from adrkit.publish.review import decision_review
-from adrkit.publish.templating import TEMPLATES, site_environment
+from adrkit.publish.templating import TEMPLATES, shown, site_environment
 
 __all__ = ["SiteRenderer", "CSP", "SiteSettings", "TEMPLATES"]
 
@@ -88,7 +88,7 @@ class SiteRenderer:
         template = self._templates.get(name)
         if template is None:
             template = self._templates[name] = self.env.get_template(name)
-        extra: dict[str, Any] = {"body": body}
+        extra: dict[str, Any] = {"body": shown(body)}
         if page is not None and name == "decision.html.j2":
             d = page.decision
             extra.update(d=d, people=[("Decision-makers", d.decision_makers), ("Consulted", d.consulted),

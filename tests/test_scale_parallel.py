@@ -190,3 +190,21 @@ def test_the_page_finalizer_shows_text_as_display_text(value):
     assert _finalize(value) == display_text(value)
     assert isinstance(_finalize(Markup(value)), Markup) and _finalize(Markup(value)) == display_text(value)
     assert _finalize(7) == 7
+
+
+def test_many_changed_records_are_read_by_forked_processes_as_they_would_be_here(tmp_path, monkeypatch):
+    from adrkit.storage import records
+
+    _big_log(tmp_path)
+    log = find_log(start=tmp_path)
+    with records.RecordIndex(log, records.StatCache(tmp_path / "here.sqlite")) as index:
+        here = {e.path.name: (e.decision, str(e.error), e.sections, e.placeholders) for e in index.entries()}
+    monkeypatch.setattr(records, "_READ_IN_PROCESSES", 2)
+    parsed = []  # in this process: nothing (the forked readers parse)
+    real = records.loads_notebook
+    monkeypatch.setattr(records, "loads_notebook", lambda raw, path=None: parsed.append(path) or real(raw, path=path))
+    with records.RecordIndex(log, records.StatCache(tmp_path / "forked.sqlite")) as index:
+        entries = index.entries()
+        assert not any(e.deferred for e in entries)
+        there = {e.path.name: (e.decision, str(e.error), e.sections, e.placeholders) for e in entries}
+    assert parsed == [] and here == there

@@ -111,7 +111,7 @@ def gather(project: Project, *, cache: StatCache, folders: list[Path], includes:
 def _gather_log(log: DecisionLog, index: RecordIndex, multi: bool, found: Gathered,
                 on_change: Callable[[int], None] | None) -> None:
     site_dir = log.name if multi else ""
-    for entry in index.entries(on_change):
+    for entry in index.entries(on_change, read=False):  # the conversion's workers read them
         entry.raw = None  # what is converted is read again by the converter
         if entry.data is not None and entry.data.is_symlink() \
                 and real_file_inside(entry.data_path, log.dir) is None:

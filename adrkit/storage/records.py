@@ -38,6 +38,8 @@ __all__ = ["RecordEntry", "RecordIndex", "default_index_path", "no_gc", "record_
 _RECORD = "record"
 _DATA = "data"
 _PARSE_AT_ONCE = 32  # more changed records than this are parsed when first asked about
+_READ_IN_PROCESSES = 1000  # this many changed records or more are read by forked processes (`entries`)
+_CHUNK = 256
 _UNSET: Any = object()
 _DEFERRED: Any = object()  # read and hashed, to be read again and parsed when first used
 
@@ -166,12 +168,13 @@ class RecordIndex:
         self.close()
 
     # --- records -------------------------------------------------------------------
-    def entries(self, on_change: Callable[[int], None] | None = None) -> list[RecordEntry]:
+    def entries(self, on_change: Callable[[int], None] | None = None, *, read: bool = True) -> list[RecordEntry]:
         """Every `NNNN-slug.ipynb` of the log (as `DecisionLog.record_paths` lists
         them), in number then name order. `on_change(n)` is told, before any is read,
         that `n` records changed since they were last read. Many changed records are
         hashed here, and read again and parsed when first asked about, or parsed
-        elsewhere (`accept`: a build parses them in its worker processes)."""
+        elsewhere (`accept`: a build parses them in its worker processes, `read=False`);
+        very many are read at once by forked processes, one a core."""
         found, data, dangling = [], {}, []
         folder = os.path.abspath(self.log.dir)
         base = self.log.dir
@@ -208,6 +211,8 @@ class RecordIndex:
         self.orphans = [base / name for name in sorted(f"{stem}.yaml" for stem in data)]
         self.dangling = [base / name for name in sorted(dangling)]
         self.cache.forget_unseen(_RECORD, [folder])
+        if read and changed >= _READ_IN_PROCESSES:
+            _read_in_processes([e for e in out if e.deferred])
         return out
 
     def entry(self, path: Path) -> RecordEntry:
@@ -363,6 +368,32 @@ def facts_of_file(path: str, number: int, slug: str, digest: str) -> str | None:
     if digest_of(raw) != digest:
         return None
     return json.dumps(record_facts(Path(path), number, slug, raw), ensure_ascii=False)
+
+
+def _facts_of_chunk(items: list[tuple[str, int, str, str]]) -> list[str | None]:
+    return [facts_of_file(*item) for item in items]
+
+
+def _read_in_processes(entries: list[RecordEntry]) -> None:
+    """Read `entries` (deferred) in forked processes, one a core, when this process may
+    fork (more than one core, no other thread: a forked copy of a held lock never
+    opens); what they could not read is read here when used."""
+    import multiprocessing
+    import threading
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    items = [(str(e.path), e.number, e.slug, e.digest) for e in entries]
+    chunks = [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(cores) as pool:
+            with no_gc():
+                for start, facts in zip(range(0, len(entries), _CHUNK), pool.imap(_facts_of_chunk, chunks)):
+                    for entry, one in zip(entries[start:start + _CHUNK], facts):
+                        entry.accept(one)
+    except OSError:
+        return  # no processes to be had: each is read here when used
 
 
 def _read(entry: RecordEntry, raw: bytes) -> dict[str, Any]:

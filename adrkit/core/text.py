@@ -35,7 +35,12 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\u
                        "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
                        "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
                        "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]")
-_ASCII_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # the same, for text known to be ASCII
+# The same in parts, for speed: a class with the astral noncharacters in it is checked
+# slowly against every character, so they are looked for only in text that has astral ones.
+_ASCII_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_BMP_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_NOT_TEXT = re.compile("[" + "".join(chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF)) + "]")
 _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 _TERMINAL = re.compile("[\t\n" + _NOT_TEXT.pattern[1:-1] + "".join(sorted(BIDI_CONTROLS)) + "]")
 _TOKEN = re.compile(r"[^a-z0-9_-]+")
@@ -54,7 +59,9 @@ def clean_text(text: Any, *, newlines: bool = True) -> str:
     if raw.isascii():  # the common case, checked in constant time: no surrogate, noncharacter or bidi here
         out = _ASCII_NOT_TEXT.sub("", raw) if _ASCII_NOT_TEXT.search(raw) else raw
     else:
-        out = _NOT_TEXT.sub("", raw)
+        out = _BMP_NOT_TEXT.sub("", raw) if _BMP_NOT_TEXT.search(raw) else raw
+        if any(ord(m.group()) & 0xFFFE == 0xFFFE for m in _ASTRAL.finditer(out)):
+            out = _ASTRAL_NOT_TEXT.sub("", out)
     if not newlines:
         out = out.replace("\t", "").replace("\n", "")
     return out

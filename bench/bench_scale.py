@@ -15,9 +15,14 @@ runs it:
   notebook's text edited (a different one each run);
 - peak memory of the cold build: the largest total over the process tree (the build
   and its conversion workers), as PSS (each shared page counted once, split between
-  the processes that share it) and as RSS (each process counted whole);
+  the processes that share it) and as RSS (each process counted whole), from a cold
+  build of its own (reading a process tree's memory every 50 ms slows it, so the timed
+  runs are not sampled; log4brains' one run is);
 - adr-viewer, one HTML page of every record (no search, no per-decision pages);
   log4brains' build at 500 only (it takes minutes).
+
+Both packages are compiled ahead (as installing a wheel does) and run with Python
+keeping compiled modules, so no figure includes compiling adrkit.
 
 With `--baseline DIR` (a folder holding another `adrkit` package, e.g. a checkout of an
 earlier commit), its cold and no-op builds run too, alternating with this one's, so the
@@ -109,10 +114,26 @@ def _memory(pids: list[int]) -> tuple[int, int]:
     return pss, rss
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> Sample:
+def _environment(extra: dict[str, str] | None) -> dict[str, str]:
+    """The commands run as they do for a user: Python keeps compiled modules (an
+    environment that says not to would make every command compile adrkit again)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **(extra or {})}
+
+
+def compiled(package_root: Path) -> None:
+    """Compile a package's modules ahead, as installing a wheel does."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package_root / "adrkit")], check=True,
+                   stdout=subprocess.DEVNULL, env=_environment(None))
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,),
+        memory: bool = False) -> Sample:
+    """One whole process; with `memory`, its peak memory too (reading the memory of a
+    process tree every 50 ms slows it, so timed runs do not)."""
     peak_pss = peak_rss = 0
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
+    proc = subprocess.Popen(cmd, cwd=cwd, env=_environment(env),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stop = threading.Event()
 
@@ -124,11 +145,13 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, ok: tuple[
             stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     _, err = proc.communicate()
     seconds = time.perf_counter() - started
     stop.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')[-2000:]}")
     return Sample(seconds, peak_pss / 2**20, peak_rss / 2**20)
@@ -199,7 +222,7 @@ def bench_commands(project: Path, runs: int) -> dict[str, Result]:
 
 def bench_builds(project: Path, runs: int, baseline: Path | None) -> dict[str, Result]:
     """Cold, no-op and one-change builds (and the baseline's, interleaved)."""
-    names = ["cold", "noop", "change"] + (["base cold", "base noop"] if baseline else [])
+    names = ["cold", "cold memory", "noop", "change"] + (["base cold", "base noop"] if baseline else [])
     out = {name: Result() for name in names}
     base_env = {"PYTHONPATH": str(baseline)} if baseline else {}
     base_out = project.parent / "base-site"
@@ -211,7 +234,7 @@ def bench_builds(project: Path, runs: int, baseline: Path | None) -> dict[str, R
             shutil.rmtree(base_out, ignore_errors=True)
             out["base cold"].samples.append(run(adrkit("build", "--out", str(base_out)), project, base_env))
     reset(project)
-    run(adrkit("build", "--quiet"), project)
+    out["cold memory"].samples.append(run(adrkit("build", "--quiet"), project, memory=True))
     for _ in range(runs):
         out["noop"].samples.append(run(adrkit("build", "--quiet"), project))
         if baseline:
@@ -257,7 +280,7 @@ def bench_log4brains(folder: Path, runs: int) -> tuple[Result, int] | None:
     for _ in range(runs):
         shutil.rmtree(project / "out", ignore_errors=True)
         shutil.rmtree(project / ".log4brains", ignore_errors=True)
-        result.samples.append(run([str(LOG4BRAINS), "build", "--out", "out"], project, env))
+        result.samples.append(run([str(LOG4BRAINS), "build", "--out", "out"], project, env, memory=True))
         pages = len([p for p in (project / "out" / "adr").rglob("index.html")]) if (project / "out" / "adr").is_dir() else 0
     return result, pages
 
@@ -280,7 +303,7 @@ def table(rows: list[dict[str, object]], l4b: tuple[Result, int] | None, runs: i
         viewer = row.get("viewer")
         cells = [f"{row['count']:,}", _s(c["list"].seconds), _s(c["show"].seconds), _s(c["lint"].seconds),
                  _s(b["cold"].seconds), _s(b["noop"].seconds), _s(b["change"].seconds),
-                 f"{b['cold'].pss:.0f} / {b['cold'].rss:.0f} MB"]
+                 f"{b['cold memory'].pss:.0f} / {b['cold memory'].rss:.0f} MB"]
         if viewer:
             cells += [_s(viewer.seconds), f"{b['noop'].seconds / viewer.seconds:.2f}x",
                       f"{b['cold'].seconds / viewer.seconds:.1f}x"]
@@ -320,6 +343,9 @@ def main() -> None:
     base_counts = {int(c) for c in args.baseline_counts.split(",")}
     rows: list[dict[str, object]] = []
     l4b = None
+    compiled(ROOT)
+    if args.baseline:
+        compiled(args.baseline.resolve())
     for count in counts:
         folder = generated(count)
         project = folder / "project"

@@ -48,9 +48,14 @@ def test_records_read_by_workers_and_pages_rendered_by_two_processes_give_the_on
     monkeypatch.setattr(records.RecordIndex, "accept",
                         lambda self, entry, facts: accepted.append(facts is not None) or real_accept(self, entry, facts))
     monkeypatch.setattr(emit, "PARALLEL_PAGES", 2)
+    children = []
+    real_child = emit._PageChild.__init__
+    monkeypatch.setattr(emit._PageChild, "__init__",
+                        lambda self, todo, *a: children.append(len(todo)) or real_child(self, todo, *a))
     shared = build(tmp_path, parallel=True)
     assert not shared.failures and shared.converted == shared.pages + shared.guides
     assert len(accepted) >= FILLERS and all(accepted)  # read in the workers, kept here
+    assert children and children[0] >= FILLERS // 2  # every other decision page rendered by the forked process
 
     monkeypatch.setattr(emit, "PARALLEL_PAGES", 10**9)
     alone = build(tmp_path, parallel=False, out=tmp_path / "alone", cache_dir=tmp_path / "alone-cache")
@@ -208,3 +213,18 @@ def test_many_changed_records_are_read_by_forked_processes_as_they_would_be_here
         assert not any(e.deferred for e in entries)
         there = {e.path.name: (e.decision, str(e.error), e.sections, e.placeholders) for e in entries}
     assert parsed == [] and here == there
+
+
+def _dies(items):
+    os._exit(9)
+
+
+def test_a_reader_process_that_dies_leaves_its_records_to_be_read_here(tmp_path, monkeypatch):
+    from adrkit.storage import records
+
+    _big_log(tmp_path)
+    monkeypatch.setattr(records, "_READ_IN_PROCESSES", 2)
+    monkeypatch.setattr(records, "_facts_of_chunk", _dies)
+    with records.RecordIndex(find_log(start=tmp_path)) as index:
+        titles = [e.decision.title for e in index.entries()]
+    assert f"Filler {9 + FILLERS}" in titles and "Use PostgreSQL for orders" in titles

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 from concurrent.futures import Future, ProcessPoolExecutor
 from queue import SimpleQueue
@@ -58,6 +57,7 @@ from adrkit.publish.prepare import prepare_notebook
 from adrkit.publish.report import Problem
 from adrkit.publish.review import shown_tradeoffs, toc_of
 from adrkit.services.kernel import quiet_kernel
+from adrkit.storage.processes import usable_cores
 
 __all__ = ["Job", "Converted", "Drawn", "Converter", "Conversion", "Workers", "convert_all", "TEMPLATE_DIR", "POOL_THRESHOLD",
            "worker_count", "page_text", "SUMMARY_LIMIT"]
@@ -453,8 +453,7 @@ def _in_worker(job: Job | ParseJob | tuple[int, str] | None) -> Converted | Draw
 
 
 def worker_count(jobs: int) -> int:
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cpus, jobs))
+    return max(1, min(usable_cores(), jobs))
 
 
 def pooled(total: int, parallel: bool | None) -> bool:

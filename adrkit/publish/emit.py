@@ -34,6 +34,7 @@ from adrkit.publish.pages import SiteRenderer
 from adrkit.publish.report import Progress
 from adrkit.publish.search import SearchDoc, SearchPart, part_script, search_parts
 from adrkit.publish.files import copy_linked_files, write_logo
+from adrkit.storage.processes import may_fork
 
 __all__ = ["Site", "SiteState", "write_site", "ASSETS", "render_key", "settings_key", "decisions_key",
            "write_search_part", "entry_of"]
@@ -222,7 +223,7 @@ def render_pages(todo: Todo, make: Make, writer: SiteWriter, cache: PageCache, r
     wrote; whatever it did not send back is rendered here."""
     theirs: Todo = []
     child = None
-    if len(todo) >= PARALLEL_PAGES and _cores() > 1 and _can_fork():
+    if len(todo) >= PARALLEL_PAGES and may_fork():
         cache.commit()  # the other process reads the bodies through a connection of its own
         theirs, todo = todo[1::2], todo[0::2]
         child = _PageChild(theirs, make, writer, cache, renderer)
@@ -288,18 +289,6 @@ def _render_in_child(todo: Todo, make: Make, writer: SiteWriter, cache_dir: Path
             wrote[item[1]] = (file, writer.manifest[file])
     send.send(wrote)
     send.close()
-
-
-def _cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 @contextmanager

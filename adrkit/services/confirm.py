@@ -30,7 +30,6 @@ user's rights and may read or write anything they can; nothing here sandboxes it
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,9 +224,9 @@ def plan_checks(log: DecisionLog, refs: Iterable[str] = ()) -> tuple[list[Check]
 # --- the whole command ----------------------------------------------------------------
 
 def default_jobs() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
+    from adrkit.storage.processes import usable_cores
+
+    return usable_cores()
 
 
 def confirm(log: DecisionLog, refs: Iterable[str] = (), options: ConfirmOptions | None = None, *,

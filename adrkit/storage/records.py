@@ -379,21 +379,25 @@ def _read_in_processes(entries: list[RecordEntry]) -> None:
     fork (more than one core, no other thread: a forked copy of a held lock never
     opens); what they could not read is read here when used."""
     import multiprocessing
-    import threading
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if cores < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    from adrkit.storage.processes import may_fork, usable_cores
+
+    if not may_fork():
         return
+    cores = usable_cores()
     items = [(str(e.path), e.number, e.slug, e.digest) for e in entries]
     chunks = [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
-        with multiprocessing.get_context("fork").Pool(cores) as pool:
+        with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
             with no_gc():
-                for start, facts in zip(range(0, len(entries), _CHUNK), pool.imap(_facts_of_chunk, chunks)):
+                for start, facts in zip(range(0, len(entries), _CHUNK), pool.map(_facts_of_chunk, chunks)):
                     for entry, one in zip(entries[start:start + _CHUNK], facts):
                         entry.accept(one)
-    except OSError:
-        return  # no processes to be had: each is read here when used
+    except (OSError, BrokenProcessPool):
+        return  # no processes to be had, or one died: what is left is read here when used
 
 
 def _read(entry: RecordEntry, raw: bytes) -> dict[str, Any]:

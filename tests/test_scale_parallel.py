@@ -26,6 +26,15 @@ from test_publish_scale import _age, _site_files
 FILLERS = 40  # more than records._PARSE_AT_ONCE and convert.POOL_THRESHOLD
 
 
+@pytest.fixture
+def forkable(monkeypatch):
+    """Forking allowed although the test session has idle threads of its own (servers
+    of other tests' fixtures, blocked in accept): adrkit forks only when alone."""
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
 def _big_log(root: Path) -> Path:
     d = sample_log(root)
     for i in range(10, 10 + FILLERS):
@@ -38,7 +47,7 @@ def _big_log(root: Path) -> Path:
 
 
 def test_records_read_by_workers_and_pages_rendered_by_two_processes_give_the_one_process_site(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, forkable):
     from adrkit.publish import emit
     from adrkit.storage import records
 
@@ -70,7 +79,7 @@ def test_records_read_by_workers_and_pages_rendered_by_two_processes_give_the_on
     assert parsed == [] and f"Filler {9 + FILLERS}" in titles
 
 
-def test_a_page_process_that_fails_leaves_its_pages_to_the_build(tmp_path, monkeypatch):
+def test_a_page_process_that_fails_leaves_its_pages_to_the_build(tmp_path, monkeypatch, forkable):
     from adrkit.publish import emit
 
     _big_log(tmp_path)
@@ -83,8 +92,12 @@ def test_a_page_process_that_fails_leaves_its_pages_to_the_build(tmp_path, monke
 
     monkeypatch.setattr(emit, "_render_in_child", dies)
     monkeypatch.setattr(emit, "PARALLEL_PAGES", 2)
+    children = []
+    real_child = emit._PageChild.__init__
+    monkeypatch.setattr(emit._PageChild, "__init__",
+                        lambda self, todo, *a: children.append(len(todo)) or real_child(self, todo, *a))
     report = build(tmp_path)
-    assert not report.failures
+    assert not report.failures and children
     monkeypatch.setattr(emit, "PARALLEL_PAGES", 10**9)
     build(tmp_path, out=tmp_path / "alone", cache_dir=tmp_path / "alone-cache")
     assert _site_files(tmp_path / "site") == _site_files(tmp_path / "alone")
@@ -197,7 +210,7 @@ def test_the_page_finalizer_shows_text_as_display_text(value):
     assert _finalize(7) == 7
 
 
-def test_many_changed_records_are_read_by_forked_processes_as_they_would_be_here(tmp_path, monkeypatch):
+def test_many_changed_records_are_read_by_forked_processes_as_they_would_be_here(tmp_path, monkeypatch, forkable):
     from adrkit.storage import records
 
     _big_log(tmp_path)
@@ -219,7 +232,7 @@ def _dies(items):
     os._exit(9)
 
 
-def test_a_reader_process_that_dies_leaves_its_records_to_be_read_here(tmp_path, monkeypatch):
+def test_a_reader_process_that_dies_leaves_its_records_to_be_read_here(tmp_path, monkeypatch, forkable):
     from adrkit.storage import records
 
     _big_log(tmp_path)

@@ -169,7 +169,7 @@ class _Emit:
     def page(self, rel: str, context: dict[str, Any], key_context: Any = None) -> None:
         key = render_key(self.settings, rel, context if key_context is None else key_context)
         if not self.writer.keep(rel, key):
-            self.writer.write(rel, self.site.renderer.render(context), key)
+            self.writer.write_lines(rel, self.site.renderer.render_pieces(context), key)
 
     def lists(self) -> None:
         site, renderer = self.site, self.site.renderer

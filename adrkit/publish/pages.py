@@ -96,6 +96,24 @@ class SiteRenderer:
                          history=[history_view(h) for h in d.status_history])
         return template.render({**self._common, **context, **extra})
 
+    def render_pieces(self, context: dict[str, Any], size: int = 1 << 16) -> Any:
+        """The page of a list context (no body), in pieces of about `size` characters as
+        the template writes it: a list of ten thousand decisions is never whole in memory."""
+        name = context["template"]
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = self.env.get_template(name)
+        pieces: list[str] = []
+        length = 0
+        for text in template.generate({**self._common, **context, "body": shown("")}):
+            pieces.append(text)
+            length += len(text)
+            if length >= size:
+                yield "".join(pieces)
+                pieces, length = [], 0
+        if pieces:
+            yield "".join(pieces)
+
     # --- one decision ---------------------------------------------------------
     def decision(self, page: Page, links: SiteLinks, prev: Page | None, next: Page | None) -> dict[str, Any]:
         d = page.decision

@@ -237,7 +237,7 @@ def test_a_reader_process_that_dies_leaves_its_records_to_be_read_here(tmp_path,
 
     _big_log(tmp_path)
     monkeypatch.setattr(records, "_READ_IN_PROCESSES", 2)
-    monkeypatch.setattr(records, "_facts_of_chunk", _dies)
+    monkeypatch.setattr(records, "facts_of_files", _dies)
     with records.RecordIndex(find_log(start=tmp_path)) as index:
         titles = [e.decision.title for e in index.entries()]
     assert f"Filler {9 + FILLERS}" in titles and "Use PostgreSQL for orders" in titles

@@ -85,8 +85,6 @@ def reveal_bidi(text: str) -> str:
 
 def display_text(text: Any) -> str:
     """Text as a reader is shown it: `clean_text`, then `reveal_bidi`."""
-    if type(text) is str and text.isascii():  # most text a page shows: one scan, nothing made
-        return _ASCII_NOT_TEXT.sub("", text) if _ASCII_NOT_TEXT.search(text) else text
     out = clean_text(text)
     return out if out.isascii() else reveal_bidi(out)
 

@@ -40,7 +40,7 @@ from adrkit.publish.report import BuildReport, Problem, Progress, as_progress
 from adrkit.publish.sources import Gathered, gather, guide_folders
 from adrkit.storage.log import DecisionLog
 from adrkit.storage.project import Project, project_of
-from adrkit.storage.records import RecordIndex, no_gc
+from adrkit.storage.records import RecordIndex, no_gc, read_items
 from adrkit.storage.statcache import StatCache
 
 if TYPE_CHECKING:  # the later stages' modules are imported when a build gets to them
@@ -230,8 +230,7 @@ class _Converting:
         self._pages: list[Page] | None = None
         self._failures: dict[int, Problem] = {}  # by id() of the source
         self.graph: GraphDrawer | None = None
-        records = [(str(src.path), src.record.number, src.record.slug, src.record.digest)
-                   for src in todo if src.record is not None and src.record.deferred]
+        records = read_items([src.record for src in todo if src.record is not None and src.record.deferred])
         self.conversion: Conversion = Conversion(self._jobs, parallel=options.parallel,
                                                  bytecode_dir=cache.dir / "nbconvert-templates", started=workers,
                                                  records=records)

@@ -414,10 +414,9 @@ def _init_worker(bytecode_dir: str | None) -> None:
 
 @dataclass
 class ParseJob:
-    """Records to read in a worker (`adrkit.storage.records.facts_of_file`): (path,
-    number, slug, digest) each."""
+    """Records to read in a worker (`adrkit.storage.records.facts_of_files`)."""
 
-    items: list[tuple[str, int, str, str]]
+    items: list[Any]  # records.ReadItem each
 
 
 @dataclass
@@ -441,9 +440,9 @@ def _in_worker(job: Job | ParseJob | tuple[int, str] | None) -> Converted | Draw
     if job is None:
         return None  # started ahead of its jobs: the initializer has run
     if isinstance(job, ParseJob):
-        from adrkit.storage.records import facts_of_file
+        from adrkit.storage.records import facts_of_files
 
-        return Parsed([(path, facts_of_file(path, number, slug, digest)) for path, number, slug, digest in job.items])
+        return Parsed(list(zip((item[0] for item in job.items), facts_of_files(job.items))))
     if isinstance(job, tuple):
         from adrkit.publish.graph import draw_dot
 
@@ -474,7 +473,7 @@ class Conversion:
 
     def __init__(self, jobs: list[Job], *, parallel: bool | None = None, bytecode_dir: Path | None = None,
                  drawings: list[tuple[int, str]] | None = None, started: "Workers | None" = None,
-                 records: list[tuple[str, int, str, str]] | None = None):
+                 records: list[Any] | None = None):
         self._jobs, self._bytecode_dir = jobs, bytecode_dir
         self.workers = worker_count(len(jobs)) if jobs and pooled(len(jobs), parallel) else 1
         self._pool: ProcessPoolExecutor | None = None

@@ -84,28 +84,30 @@ class SiteRenderer:
     def render(self, context: dict[str, Any], body: str = "", page: Page | None = None) -> str:
         """The page of `context` (from one of the methods below), with `body` (a
         decision's or a guide's converted notebook)."""
+        return self._template(context).render(self._values(context, body, page))
+
+    def _template(self, context: dict[str, Any]) -> Any:
         name = context["template"]
         template = self._templates.get(name)
         if template is None:
             template = self._templates[name] = self.env.get_template(name)
+        return template
+
+    def _values(self, context: dict[str, Any], body: str = "", page: Page | None = None) -> dict[str, Any]:
         extra: dict[str, Any] = {"body": shown(body)}
-        if page is not None and name == "decision.html.j2":
+        if page is not None and context["template"] == "decision.html.j2":
             d = page.decision
             extra.update(d=d, people=[("Decision-makers", d.decision_makers), ("Consulted", d.consulted),
                                       ("Informed", d.informed)],
                          history=[history_view(h) for h in d.status_history])
-        return template.render({**self._common, **context, **extra})
+        return {**self._common, **context, **extra}
 
     def render_pieces(self, context: dict[str, Any], size: int = 1 << 16) -> Any:
         """The page of a list context (no body), in pieces of about `size` characters as
         the template writes it: a list of ten thousand decisions is never whole in memory."""
-        name = context["template"]
-        template = self._templates.get(name)
-        if template is None:
-            template = self._templates[name] = self.env.get_template(name)
         pieces: list[str] = []
         length = 0
-        for text in template.generate({**self._common, **context, "body": shown("")}):
+        for text in self._template(context).generate(self._values(context)):
             pieces.append(text)
             length += len(text)
             if length >= size:

@@ -33,7 +33,8 @@ from adrkit.formats.notebook import cell_text, front_matter_cell, loads_notebook
 from adrkit.formats.yamlio import parse_front_matter
 from adrkit.storage.statcache import StatCache, digest_of
 
-__all__ = ["RecordEntry", "RecordIndex", "default_index_path", "no_gc", "record_facts", "facts_of_file"]
+__all__ = ["RecordEntry", "RecordIndex", "default_index_path", "no_gc", "record_facts", "facts_of_file",
+           "facts_of_files", "read_items", "ReadItem"]
 
 _RECORD = "record"
 _DATA = "data"
@@ -236,7 +237,7 @@ class RecordIndex:
         if hit is not None and not hit.racy:
             entry.digest, entry._facts = hit.digest, hit.facts
             return entry
-        if not self._read_into(entry, key, st):
+        if not self._read_into(entry):
             return entry
         if hit is not None and hit.digest == entry.digest and _restore(entry, hit.facts):
             self.cache.store(key, _RECORD, st, entry.digest, hit.facts)  # no longer racy
@@ -261,15 +262,12 @@ class RecordIndex:
     def _read_again(self, entry: RecordEntry) -> bytes | None:
         """A deferred entry's bytes; when they are no longer the ones hashed, the new
         ones are read but not kept under the old stat."""
-        try:
-            raw = entry.path.read_bytes()
-        except OSError as exc:
-            entry._error = FormatError(f"cannot be read: {getattr(exc, 'strerror', None) or exc}", path=entry.path,
-                                       fix="check the file and its permissions")
+        hashed = entry.digest
+        if not self._read_into(entry):
             return None
-        digest = digest_of(raw)
-        if digest != entry.digest:
-            entry.digest, entry._st = digest, None
+        raw, entry.raw = entry.raw, None
+        if entry.digest != hashed:
+            entry._st = None
         return raw
 
     def _parse(self, entry: RecordEntry, raw: bytes) -> None:
@@ -278,7 +276,7 @@ class RecordIndex:
             self.cache.store(os.path.abspath(entry.path), _RECORD, entry._st, entry.digest,
                              json.dumps(facts, ensure_ascii=False))
 
-    def _read_into(self, entry: RecordEntry, key: str, st: os.stat_result) -> bool:
+    def _read_into(self, entry: RecordEntry) -> bool:
         try:
             raw = entry.path.read_bytes()
         except IsADirectoryError:
@@ -294,7 +292,7 @@ class RecordIndex:
     def _reread(self, entry: RecordEntry) -> None:
         """Kept facts that do not parse: read the notebook again and keep fresh ones."""
         key = os.path.abspath(entry.path)
-        if entry._st is None or not self._read_into(entry, key, entry._st):
+        if entry._st is None or not self._read_into(entry):
             return
         facts = _read(entry, entry.raw)  # type: ignore[arg-type]
         self.cache.store(key, _RECORD, entry._st, entry.digest, json.dumps(facts, ensure_ascii=False))
@@ -370,7 +368,16 @@ def facts_of_file(path: str, number: int, slug: str, digest: str) -> str | None:
     return json.dumps(record_facts(Path(path), number, slug, raw), ensure_ascii=False)
 
 
-def _facts_of_chunk(items: list[tuple[str, int, str, str]]) -> list[str | None]:
+ReadItem = tuple[str, int, str, str]  # what a process needs to read a record: path, number, slug, digest
+
+
+def read_items(entries: list[RecordEntry]) -> list[ReadItem]:
+    """What another process needs to read each of `entries` (`facts_of_files`)."""
+    return [(str(e.path), e.number, e.slug, e.digest) for e in entries]
+
+
+def facts_of_files(items: list[ReadItem]) -> list[str | None]:
+    """`facts_of_file` of each item, in order."""
     return [facts_of_file(*item) for item in items]
 
 
@@ -379,21 +386,19 @@ def _read_in_processes(entries: list[RecordEntry]) -> None:
     fork (more than one core, no other thread: a forked copy of a held lock never
     opens); what they could not read is read here when used."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from adrkit.storage.processes import may_fork, usable_cores
 
     if not may_fork():
         return
-    cores = usable_cores()
-    items = [(str(e.path), e.number, e.slug, e.digest) for e in entries]
+    items = read_items(entries)
     chunks = [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     try:
-        with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(usable_cores(), mp_context=multiprocessing.get_context("fork")) as pool:
             with no_gc():
-                for start, facts in zip(range(0, len(entries), _CHUNK), pool.map(_facts_of_chunk, chunks)):
+                for start, facts in zip(range(0, len(entries), _CHUNK), pool.map(facts_of_files, chunks)):
                     for entry, one in zip(entries[start:start + _CHUNK], facts):
                         entry.accept(one)
     except (OSError, BrokenProcessPool):
